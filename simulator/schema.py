@@ -269,6 +269,7 @@ TRUTH: dict[str, dict[str, Column]] = {
         "stage": ("str", "customer's true stage when ordering"),
         "delay_days": ("float64", "actual minus promised delivery (days; NaN if not delivered)"),
         "gross_margin": ("float64", "items_subtotal − discount − Σ unit_cost × quantity (currency)"),
+        "satisfaction": ("float64", "customer's latent satisfaction when ordering (standard units)"),
     },
     "campaign_effects": {
         "campaign_id": ("str", "FK → campaigns.campaign_id"),

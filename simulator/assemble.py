@@ -1,0 +1,69 @@
+"""Joining the blocks into one world: id offsets, string ids, global steps, schema order and dtypes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import schema
+
+# block-local id column -> the table whose row count offsets it
+LOCAL_IDS = {"order_id": "orders", "ticket_id": "tickets", "call_id": "calls", "survey_id": "surveys",
+             "lead_id": "leads", "opportunity_id": "opportunities"}
+PRIMARY = {"orders": "order_id", "tickets": "ticket_id", "calls": "call_id", "surveys": "survey_id",
+           "leads": "lead_id", "opportunities": "opportunity_id"}
+
+
+def concat_blocks(results: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Concatenate per-block frames in block order, shifting block-local ids to global ones."""
+    offsets = {t: 0 for t in PRIMARY}
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for res in results:
+        for key, df in res.items():
+            df = df.copy()
+            for col, owner in LOCAL_IDS.items():
+                if col in df.columns:
+                    v = df[col].to_numpy()
+                    df[col] = np.where(v >= 0, v + offsets[owner], -1).astype(np.int64)
+            parts.setdefault(key, []).append(df)
+        for table, pk in PRIMARY.items():
+            offsets[table] += len(res[f"observed:{table}"])
+    return {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}
+
+
+def format_ids(values: np.ndarray, prefix: str, digits: int) -> np.ndarray:
+    """Integers → ``prefix`` + zero-padded (value+1); −1 → "". Vectorised with Arrow kernels."""
+    v = np.asarray(values, dtype=np.int64)
+    arr = pa.array(v + 1).cast(pa.string())
+    padded = pc.utf8_lpad(arr, width=digits, padding="0")
+    out = pc.binary_join_element_wise(pa.scalar(prefix), padded, "")
+    out = pc.if_else(pa.array(v < 0), pa.scalar(""), out)
+    return np.asarray(out.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def render_ids(df: pd.DataFrame) -> pd.DataFrame:
+    """Replace every integer id column of ``df`` by its string form (``schema.ID_FORMATS``)."""
+    out = df.copy()
+    for col, (prefix, digits) in schema.ID_FORMATS.items():
+        if col in out.columns and pd.api.types.is_integer_dtype(out[col]):
+            out[col] = format_ids(out[col].to_numpy(), prefix, digits)
+    return out
+
+
+def conform(df: pd.DataFrame, columns: dict[str, schema.Column]) -> pd.DataFrame:
+    """Select the schema's columns in its order and cast to its dtypes."""
+    out = {}
+    for col, (dtype, _) in columns.items():
+        s = df[col]
+        if dtype == "str":
+            s = pd.Series(s.to_numpy(), index=df.index).astype("str").where(s.notna(), "")
+        elif dtype == "datetime64[s]":
+            s = pd.to_datetime(s).astype("datetime64[s]")
+        elif dtype in ("Int64", "boolean"):
+            s = s.astype(dtype)
+        else:
+            s = s.astype(dtype)
+        out[col] = s
+    return pd.DataFrame(out).reset_index(drop=True)

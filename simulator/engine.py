@@ -1,0 +1,181 @@
+"""``simulate``: build the world-level context, run the customer blocks (optionally in parallel), join them."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+from concurrent.futures import ProcessPoolExecutor
+from importlib import metadata
+
+import numpy as np
+import pandas as pd
+
+from . import assemble, callcentre, calendar, campaigns as camp, catalog, identities, quality, schema, voice
+from .blocks import Context, simulate_block
+from .config import BLOCK_SIZE, CROSS_BORDER_LOCALES, SimConfig
+from .incidents import CATEGORIES
+from .seeding import stream
+
+VERSIONED = ("numpy", "pandas", "pyarrow", "faker")
+_WORKER_CTX: Context | None = None
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages the output depends on (recorded in ``truth/params.json``)."""
+    out = {name: metadata.version(name) for name in VERSIONED}
+    out["python"] = platform.python_version()
+    out["crmlab"] = metadata.version("crmlab") if _installed("crmlab") else "source"
+    return out
+
+
+def _installed(name: str) -> bool:
+    try:
+        metadata.version(name)
+        return True
+    except metadata.PackageNotFoundError:
+        return False
+
+
+def build_context(config: SimConfig) -> Context:
+    """Shops, catalogue, agents, campaign schedule and identity pools shared by every block."""
+    seed = config.seed
+    pools = identities.build_pools(("zh_CN",) + tuple(config.locales), seed=seed)
+    shops = catalog.make_shops(n_shops=config.n_shops, start=config.start, end=config.end,
+                               locales=config.locales, pools=pools, rng=stream(seed, "shops"))
+    products = catalog.make_products(shops, rng=stream(seed, "products"))
+    agents = callcentre.make_agents(shops=shops, n_customers=config.n_customers, pools=pools,
+                                    rng=stream(seed, "agents"))
+    ws = calendar.week_starts(config.start, config.n_weeks)
+    campaigns = camp.make_campaigns(shops=shops, n_weeks=config.n_weeks, week_start=ws,
+                                    rng=stream(seed, "campaigns"))
+    rng = stream(seed, "shop_size")
+    size = rng.gamma(4.0, 1.0, len(shops)) * np.where(shops["kind"] == "domestic", 1.5, 1.0)
+    shop_weight = size / size.sum()
+    shops_cols = {"cross": (shops["kind"] == "cross_border").to_numpy(),
+                  **{k: shops[k].to_numpy(dtype=float) for k in ("late_prob", "customs_prob", "defect_prob")}}
+    share = (products.assign(c=products["category"].map({c: i for i, c in enumerate(CATEGORIES)}))
+             .pivot_table(index="shop_id", columns="c", values="popularity", aggfunc="sum", fill_value=0.0)
+             .reindex(index=shops["shop_id"], columns=range(len(CATEGORIES)), fill_value=0.0).to_numpy())
+    cat_cdf = np.cumsum(share / share.sum(axis=1, keepdims=True), axis=1)
+    return Context(config=config, shops=shops, products=products, agents=agents, campaigns=campaigns,
+                   pools=pools, shop_weight=shop_weight, shops_cols=shops_cols, cat_cdf=cat_cdf)
+
+
+def _init_worker(ctx: Context) -> None:
+    global _WORKER_CTX
+    _WORKER_CTX = ctx
+
+
+def _run_block(args: tuple[int, int, int]) -> dict[str, pd.DataFrame]:
+    block, lo, hi = args
+    return simulate_block(_WORKER_CTX, block, lo, hi)
+
+
+def run_blocks(ctx: Context, *, workers: int = 1, progress: bool = False) -> list[dict[str, pd.DataFrame]]:
+    """Simulate every customer block, in block order; the result does not depend on ``workers``."""
+    n = ctx.config.n_customers
+    jobs = [(b, lo, min(lo + BLOCK_SIZE, n)) for b, lo in enumerate(range(0, n, BLOCK_SIZE))]
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=len(jobs), unit="block", desc="simulating", leave=False)
+    results = []
+    if workers <= 1 or len(jobs) == 1:
+        for job in jobs:
+            results.append(simulate_block(ctx, *job))
+            bar and bar.update()
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker,
+                                 initargs=(ctx,)) as pool:
+            for res in pool.map(_run_block, jobs):
+                results.append(res)
+                bar and bar.update()
+    if bar is not None:
+        bar.close()
+    return results
+
+
+def simulate(*, n_customers: int = 10_000, n_shops: int = 6, start="2024-01-01", end="2026-01-01",
+             mode: str = "lifecycle", locales=CROSS_BORDER_LOCALES, data_quality: bool = False, seed: int = 0,
+             workers: int = 1, progress: bool = False):
+    """Simulate shops and their customers' whole histories, with the hidden truth behind them.
+
+    Parameters
+    ----------
+    n_customers : int, default=10_000
+        Customer accounts across all shops (each signs up, and first buys, inside the horizon).
+    n_shops : int, default=6
+        Shops; about two thirds domestic (zh_CN buyers, CNY), the rest cross-border.
+    start, end : date-like, default "2024-01-01", "2026-01-01"
+        The observation horizon [start, end), day resolution; at least 4 weeks.
+    mode : {"lifecycle", "btyd", "mixed"}, default="lifecycle"
+        Generative process: the stage machine (考察期 → 形成期 → 稳定期 → 退化期 → exit) driven by
+        satisfaction; exact BG/NBD + Gamma-Gamma; or each customer by a coin flip between the two.
+    locales : tuple of str, default all of ``config.CROSS_BORDER_LOCALES``
+        Faker locales of cross-border buyers (en_US, en_GB, de_DE, fr_FR, ja_JP, en_AU).
+    data_quality : bool, default=False
+        Add duplicate customer records across shops, guest orders and typos (truth keeps the real identity).
+    seed : int, default=0
+        Root of every random stream; same seed and package versions give byte-identical files.
+    workers : int, default=1
+        Processes generating customer blocks (output identical for any value).
+    progress : bool, default=False
+        Show a progress bar over blocks.
+
+    Returns
+    -------
+    World
+        ``world.<table>`` DataFrames as in ``schema.OBSERVED`` (e.g. ``orders`` of shape (n_orders, 17));
+        ``world.truth`` with the ``schema.TRUTH`` tables and ``params``.
+    """
+    from .world import Truth, World
+
+    config = SimConfig(n_customers=n_customers, n_shops=n_shops, start=pd.Timestamp(start),
+                       end=pd.Timestamp(end), mode=mode, locales=tuple(locales), data_quality=data_quality,
+                       seed=seed)
+    ctx = build_context(config)
+    joined = assemble.concat_blocks(run_blocks(ctx, workers=workers, progress=progress))
+    calls = callcentre.queue_calls(joined["observed:calls"], ctx.agents, rng=stream(config.seed, "queue"))
+    contacts = joined["observed:campaign_contacts"]
+    orders = joined["observed:orders"]
+    campaigns = ctx.campaigns.copy()
+    treated = contacts[contacts["group"] == "treatment"].groupby("campaign_id").size()
+    redeemed = orders[orders["campaign_id"] >= 0].groupby("campaign_id").size()
+    n_t = treated.reindex(campaigns["campaign_id"], fill_value=0).to_numpy()
+    n_r = redeemed.reindex(campaigns["campaign_id"], fill_value=0).to_numpy()
+    campaigns["actual_cost"] = np.round(n_t * campaigns["cost_per_contact"] + n_r * campaigns["offer_value"], 2)
+    campaigns["budget"] = np.round(np.ceil(campaigns["actual_cost"] * 1.15 / 100.0) * 100.0, 2)
+    effects = camp.effects(contacts, campaigns)
+
+    observed = {"shops": ctx.shops, "products": ctx.products, "customers": joined["observed:customers"],
+                "orders": orders, "order_items": joined["observed:order_items"],
+                "tickets": joined["observed:tickets"], "agents": ctx.agents, "calls": calls,
+                "surveys": joined["observed:surveys"], "kano_answers": joined["observed:kano_answers"],
+                "campaigns": campaigns, "campaign_contacts": contacts, "leads": joined["observed:leads"],
+                "opportunities": joined["observed:opportunities"]}
+    truth = {"customers": joined["truth:customers"], "stage_spells": joined["truth:stage_spells"],
+             "satisfaction": joined["truth:satisfaction"], "orders": joined["truth:orders"],
+             "campaign_effects": effects, "kano_features": voice.kano_features_truth()}
+    truth["customers"]["person_id"] = truth["customers"]["customer_id"]
+    observed = {k: assemble.render_ids(v) for k, v in observed.items()}
+    truth = {k: assemble.render_ids(v) for k, v in truth.items()}
+    if data_quality:
+        observed, truth = quality.apply_data_quality(observed, truth, rng=stream(config.seed, "quality"))
+    observed = {k: assemble.conform(v, schema.OBSERVED[k]) for k, v in observed.items()}
+    truth = {k: assemble.conform(v, schema.TRUTH[k]) for k, v in truth.items()}
+    params = {"config": config.to_json(), "seed": config.seed, "versions": package_versions(),
+              "simulator_hash": source_hash(), "block_size": BLOCK_SIZE}
+    return World(tables=observed, truth=Truth(tables=truth, params=params))
+
+
+def source_hash() -> str:
+    """SHA-256 (first 16 hex digits) of the simulator's own source files: a cache key for worlds."""
+    h = hashlib.sha256()
+    root = os.path.dirname(__file__)
+    for dirpath, _, files in sorted(os.walk(root)):
+        for name in sorted(files):
+            if name.endswith((".py", ".csv", ".json")):
+                with open(os.path.join(dirpath, name), "rb") as fh:
+                    h.update(name.encode() + fh.read())
+    return h.hexdigest()[:16]

@@ -1,0 +1,237 @@
+"""The hidden lifecycle: a weekly stage machine (考察期 → 形成期 → 稳定期 → 退化期 → exit) for one block.
+
+Every week, for all customers of the block at once: stage transitions with hazards that depend on latent
+satisfaction, campaign launches (eligibility, randomisation), orders (Poisson, rate = baseline × stage ×
+season × campaign lift), what happens to those orders (``incidents``) and the satisfaction update those
+incidents cause. Customers in ``btyd`` mechanism follow their pre-drawn BG/NBD purchases (``btyd``) and
+take part only in the bookkeeping. Loops run over weeks, never over customers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import calendar, campaigns as camp, incidents
+
+STAGE_NAMES = ("exploration", "formation", "stability", "decline", "terminated")
+RATE_MULT = np.array([0.5, 1.0, 1.6, 0.4])     # purchase rate × by stage (陈明亮: volume rises, then falls)
+BASKET_MULT = np.array([0.8, 1.0, 1.2, 0.9])    # basket value × by stage
+PRICE_SENS_MULT = np.array([1.0, 0.8, 0.55, 0.75])  # price sensitivity falls as the relationship matures
+RHO = 0.85          # weekly persistence of satisfaction shocks
+SAT_NOISE = 0.08    # weekly satisfaction noise (sd)
+TERMINATED = 4
+
+
+def _hazards(stage: np.ndarray, s: np.ndarray, boost: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weekly P(move forward), P(exit) and the target stage for alive customers in ``stage``."""
+    sd = s - 0.5
+    fwd = np.select([stage == 0, stage == 1, stage == 2, stage == 3],
+                    [0.10 * np.exp(0.3 * sd), 0.07 * np.exp(0.3 * sd), 0.012 * np.exp(-0.8 * sd),
+                     0.03 * (1.0 + boost)])
+    ext = np.select([stage == 0, stage == 1, stage == 2, stage == 3],
+                    [0.07, 0.012, 0.002, 0.08]) * np.exp(-1.0 * sd)
+    target = np.select([stage == 0, stage == 1, stage == 2, stage == 3], [1, 2, 3, 2])
+    return np.clip(fwd, 0, 0.9), np.clip(ext, 0, 0.9), target
+
+
+@dataclass
+class BlockHistory:
+    """What the loop produced for one block (customer ids are global int64)."""
+
+    events: pd.DataFrame        # one row per order, before rendering (see ``run``)
+    spells: pd.DataFrame        # customer_id, stage (int), start_ts, exit_reason of the previous spell
+    sat_monthly: pd.DataFrame   # customer_id, month, satisfaction, stage (int)
+    contacts: pd.DataFrame      # campaign_id, customer_id, treated, sent_ts, y0, y1, p0, p1
+    final: pd.DataFrame         # customer_id, stage_end (int), churn_ts, s_end, exit_stage (int, −1 alive)
+
+
+def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, shops_cols: dict, cat_cdf: np.ndarray,
+        campaigns: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, n_weeks: int,
+        rng: np.random.Generator) -> BlockHistory:
+    """Simulate the block's customers week by week.
+
+    ``pop`` is the output of ``latent.draw_population``; ``btyd_events`` (customer_id, order_ts) holds the
+    pre-drawn orders of btyd-mechanism customers (first orders included) and ``deaths`` (customer_id,
+    churn_ts) their dropout times. Returns a :class:`BlockHistory`.
+    """
+    n = len(pop)
+    ws = calendar.week_starts(start, n_weeks)
+    cid = pop["customer_id"].to_numpy()
+    lo = int(cid.min())
+    shop = pop["shop_id"].to_numpy()
+    cross = shops_cols["cross"][shop]
+    season = np.where(cross[:, None], calendar.weekly_season(start, n_weeks, cross_border=True)[None, :],
+                      calendar.weekly_season(start, n_weeks, cross_border=False)[None, :])
+    lam = pop["lambda_week"].to_numpy()
+    s0 = pop["sat_baseline"].to_numpy()
+    s = s0.copy()
+    is_life = (pop["mechanism"] == "lifecycle").to_numpy()
+    opt_in = pop["marketing_opt_in"].to_numpy()
+    signup = pop["signup_date"].to_numpy().astype("datetime64[s]")
+    signup_week = ((signup - np.datetime64(start, "s")) // np.timedelta64(calendar.WEEK_S, "s")).astype(int)
+    stage = np.full(n, -1)
+    churn_ts = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    exit_stage = np.full(n, -1)
+    last_order_week = np.full(n, -10_000)
+    n_orders = np.zeros(n, dtype=np.int64)
+
+    # btyd customers: weekly order counts from their pre-drawn events
+    b_local = btyd_events["customer_id"].to_numpy() - lo
+    b_ts = btyd_events["order_ts"].to_numpy().astype("datetime64[s]")
+    b_week = ((b_ts - np.datetime64(start, "s")) // np.timedelta64(calendar.WEEK_S, "s")).astype(int)
+    d_ts = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    d_ts[deaths["customer_id"].to_numpy() - lo] = deaths["churn_ts"].to_numpy().astype("datetime64[s]")
+    d_week = np.full(n, -1)
+    has_d = ~np.isnat(d_ts)
+    d_week[has_d] = (d_ts[has_d] - np.datetime64(start, "s")) // np.timedelta64(calendar.WEEK_S, "s")
+
+    ev, sp, snaps, con = [], [], [], []
+    # active experiments, one entry per (campaign, contacted customer): local index, campaign, arm, window
+    c_cust, c_camp, c_start, c_len = (np.empty(0, np.int64) for _ in range(4))
+    c_treat, c_lift, c_rule = np.empty(0, bool), np.empty(0), np.empty(0, object)
+    acc_y0, acc_y1 = np.empty(0), np.empty(0)
+    shop_camps = campaigns.groupby("start_week")
+    for t in range(n_weeks):
+        w0 = ws[t]
+        # 1. joins: stage exploration from signup (btyd customers are recorded in "stability")
+        new = signup_week == t
+        stage[new & is_life] = 0
+        stage[new & ~is_life] = 2
+        if new.any():
+            sp.append((cid[new], stage[new].copy(), signup[new], np.full(new.sum(), "", dtype=object)))
+        # 2. transitions of customers who joined before this week
+        alive = (stage >= 0) & (stage < TERMINATED) & (signup_week < t)
+        life_alive = np.flatnonzero(alive & is_life)
+        boost = np.zeros(len(life_alive))
+        if len(c_cust):
+            active = (c_start <= t) & (t < c_start + c_len) & c_treat & (c_rule == "win_back")
+            if active.any():
+                hit = np.zeros(n)
+                np.add.at(hit, c_cust[active], camp.WIN_BACK_STABILITY_BOOST)
+                boost = hit[life_alive]
+        fwd, ext, target = _hazards(stage[life_alive], s[life_alive], boost)
+        u = rng.random(len(life_alive))
+        go_exit = u < ext
+        go_fwd = ~go_exit & (u < ext + fwd)
+        moved = life_alive[go_fwd]
+        exited = life_alive[go_exit]
+        if len(moved) or len(exited):
+            prev, tgt = stage[moved], target[go_fwd]
+            decline_why = np.where(s[moved] < 0, "dissatisfaction", "competitor")
+            reason_m = np.select([prev == 3, tgt == 3], ["win_back", decline_why], "progression")
+            stage[moved] = tgt
+            exit_stage[exited] = stage[exited]
+            stage[exited] = TERMINATED
+            churn_ts[exited] = w0
+            why = np.where(s[exited] < 0, "dissatisfaction",
+                           np.where(rng.random(len(exited)) < 0.5, "competitor", "need_ended"))
+            sp.append((cid[moved], stage[moved].copy(), np.full(len(moved), w0), reason_m.astype(object)))
+            sp.append((cid[exited], stage[exited].copy(), np.full(len(exited), w0), why.astype(object)))
+        # btyd dropouts were drawn up front: the customer dies right after their last purchase
+        died = (d_week == t) & (stage == 2) & ~is_life
+        if died.any():
+            exit_stage[died] = 2
+            stage[died] = TERMINATED
+            churn_ts[died] = d_ts[died]
+            sp.append((cid[died], stage[died].copy(), churn_ts[died], np.full(died.sum(), "need_ended", dtype=object)))
+        # 3. campaign launches this week
+        if t in shop_camps.groups:
+            joined = stage >= 0
+            for c in shop_camps.get_group(t).itertuples(index=False):
+                mask = camp.eligible(c.rule, joined=joined & (shop == c.shop_id),
+                                     weeks_since_signup=t - signup_week, n_orders=n_orders,
+                                     weeks_since_order=t - last_order_week, opt_in=opt_in)
+                idx = np.flatnonzero(mask)
+                if not len(idx):
+                    continue
+                treat = rng.random(len(idx)) >= c.holdout_share
+                live = (stage[idx] >= 0) & (stage[idx] < TERMINATED) & is_life[idx]
+                base_rate = np.where(live, lam[idx] * RATE_MULT[np.clip(stage[idx], 0, 3)], 0.0)
+                lam_win = base_rate * season[idx, t:t + c.window_weeks].sum(axis=1)
+                p0 = 1 - np.exp(-lam_win)
+                p1 = 1 - np.exp(-lam_win * (1 + c.rate_lift))
+                sent = calendar.times_in_week(np.full(len(idx), w0), rng=rng)
+                con.append(pd.DataFrame({"campaign_id": c.campaign_id, "customer_id": cid[idx], "treated": treat,
+                                         "sent_ts": sent, "p0": p0, "p1": p1}))
+                k = len(idx)
+                c_cust = np.concatenate([c_cust, idx])
+                c_camp = np.concatenate([c_camp, np.full(k, c.campaign_id)])
+                c_treat = np.concatenate([c_treat, treat])
+                c_start = np.concatenate([c_start, np.full(k, t)])
+                c_len = np.concatenate([c_len, np.full(k, c.window_weeks)])
+                c_lift = np.concatenate([c_lift, np.full(k, c.rate_lift)])
+                c_rule = np.concatenate([c_rule, np.full(k, c.rule, dtype=object)])
+                acc_y0, acc_y1 = np.concatenate([acc_y0, np.zeros(k)]), np.concatenate([acc_y1, np.zeros(k)])
+        # 4. orders this week: lifecycle customers by Poisson (+ campaign extras), btyd ones as pre-drawn
+        buyers = np.flatnonzero((stage >= 0) & (stage < TERMINATED) & (signup_week < t) & is_life)
+        rate = np.zeros(n)
+        rate[buyers] = lam[buyers] * RATE_MULT[stage[buyers]] * season[buyers, t]
+        total = rng.poisson(rate)
+        bsel = b_week == t
+        b_count = np.bincount(b_local[bsel], minlength=n)
+        camp_of = np.full(n, -1)
+        if len(c_cust):
+            act = np.flatnonzero((c_start <= t) & (t < c_start + c_len))
+            if len(act):
+                extra = rng.poisson(rate[c_cust[act]] * c_lift[act])
+                realised = np.where(c_treat[act], extra, 0)
+                np.add.at(total, c_cust[act], realised)
+                treated_act = act[c_treat[act]]
+                camp_of[c_cust[treated_act]] = c_camp[treated_act]
+                others = total[c_cust[act]] + b_count[c_cust[act]] - realised
+                others = others + (new[c_cust[act]] & is_life[c_cust[act]])
+                acc_y0[act] += others
+                acc_y1[act] += others + extra
+        total[new] = 0  # a joiner's first order is the signup order itself
+        first = np.flatnonzero(new & is_life)
+        who = np.concatenate([first, np.repeat(np.arange(n), total), b_local[bsel]])
+        ts = np.concatenate([signup[first], calendar.times_in_week(np.full(int(total.sum()), w0), rng=rng),
+                             b_ts[bsel]])
+        if len(who):
+            inc = incidents.draw_incidents(shop_idx=shop[who], shops_cols=shops_cols, cat_cdf=cat_cdf, rng=rng)
+            st = np.clip(stage[who], 0, 3)
+            ev.append(pd.DataFrame({
+                "customer_id": cid[who], "shop_id": shop[who], "order_ts": ts, "stage": st,
+                "satisfaction": s[who], "campaign": camp_of[who], "category": inc.category,
+                "cancelled": inc.cancelled, "late": inc.late, "delay_days": inc.delay_days,
+                "customs": inc.customs, "damaged": inc.damaged, "complaint": inc.complaint,
+                "resolved": inc.resolved}))
+            shock = np.bincount(who, weights=incidents.satisfaction_shock(inc), minlength=n)
+            last_order_week[who] = t
+            n_orders += np.bincount(who, minlength=n)
+        else:
+            shock = np.zeros(n)
+        # 5. satisfaction update for the living
+        liv = (stage >= 0) & (stage < TERMINATED)
+        s = np.where(liv, RHO * s + (1 - RHO) * s0 + shock + rng.normal(0, SAT_NOISE, n), s)
+        # 6. month-end snapshot
+        last_day = w0 + np.timedelta64(6 * 86_400, "s")
+        if pd.Timestamp(last_day).month != pd.Timestamp(w0).month or t == n_weeks - 1:
+            month = np.datetime64(pd.Timestamp(w0).replace(day=1), "s")
+            snaps.append(pd.DataFrame({"customer_id": cid[liv], "month": month, "satisfaction": s[liv],
+                                       "stage": stage[liv]}))
+
+    events = pd.concat(ev, ignore_index=True) if ev else _empty_events()
+    events = events[events["order_ts"] < np.datetime64(end, "s")]
+    events = events.sort_values(["customer_id", "order_ts"], kind="stable").reset_index(drop=True)
+    spells = pd.DataFrame({k: np.concatenate([x[i] for x in sp]) if sp else np.empty(0)
+                           for i, k in enumerate(["customer_id", "stage", "start_ts", "reason"])})
+    contacts = pd.concat(con, ignore_index=True) if con else pd.DataFrame(
+        {"campaign_id": np.empty(0, np.int64), "customer_id": np.empty(0, np.int64),
+         "treated": np.empty(0, bool), "sent_ts": np.empty(0, "datetime64[s]"), "p0": np.empty(0),
+         "p1": np.empty(0)})
+    contacts["y0"] = acc_y0 > 0
+    contacts["y1"] = acc_y1 > 0
+    final = pd.DataFrame({"customer_id": cid, "stage_end": stage, "churn_ts": churn_ts, "s_end": s,
+                          "exit_stage": exit_stage})
+    sat = pd.concat(snaps, ignore_index=True) if snaps else pd.DataFrame(
+        columns=["customer_id", "month", "satisfaction", "stage"])
+    return BlockHistory(events=events, spells=spells, sat_monthly=sat, contacts=contacts,
+                        final=final)
+
+
+def _empty_events() -> pd.DataFrame:
+    return pd.DataFrame({"customer_id": np.empty(0, np.int64), "order_ts": np.empty(0, "datetime64[s]")})
