@@ -125,12 +125,13 @@ def simulate_block(ctx: Context, block: int, lo: int, hi: int) -> dict[str, pd.D
 def _contacts(contacts: pd.DataFrame, orders: pd.DataFrame, campaigns: pd.DataFrame, rng) -> pd.DataFrame:
     """Campaign contacts with observed response (orders in the window) and the potential outcomes."""
     c = contacts.merge(campaigns[["campaign_id", "start_date", "end_date"]], on="campaign_id", how="left")
-    live = orders[orders["status"] != "cancelled"][["customer_id", "order_ts", "order_total"]]
-    m = c.reset_index().merge(live, on="customer_id", how="inner")
+    o = orders[["customer_id", "order_ts", "order_total"]].assign(
+        paid=np.where(orders["status"] == "cancelled", 0.0, orders["order_total"]))
+    m = c.reset_index().merge(o, on="customer_id", how="inner")
     m = m[(m["order_ts"] >= m["start_date"]) & (m["order_ts"] < m["end_date"])]
-    rev = m.groupby("index")["order_total"].sum().reindex(c.index, fill_value=0.0)
+    rev = m.groupby("index")["paid"].sum().reindex(c.index, fill_value=0.0)
+    converted = np.isin(c.index, m["index"].unique())
     treated = c["treated"].to_numpy()
-    converted = rev.to_numpy() > 0
     opened = treated & (rng.random(len(c)) < np.where(converted, 0.6, 0.3))
     clicked = opened & (rng.random(len(c)) < np.where(converted, 0.5, 0.15))
     return pd.DataFrame({

@@ -29,13 +29,13 @@ def daily_demand(start: pd.Timestamp, end: pd.Timestamp, *, cross_border: bool) 
     days = pd.date_range(start, end, inclusive="left", freq="D")
     t = np.arange(len(days)) / 365.25
     weight = 1.0 + 0.15 * t  # growing market
-    weight = weight * np.where(days.dayofweek >= 5, 1.15, 1.0)
+    weight = weight * np.where(days.day_of_week >= 5, 1.15, 1.0)
     month, day = days.month.to_numpy(), days.day.to_numpy()
     for m, d, span, mult, _ in PEAKS:
         near = (month == m) & (day > d - span) & (day <= d)
         weight = np.where(near, weight * mult, weight)
     if cross_border:  # Black Friday to Cyber Monday: last Friday of November + 3 days
-        bf = (month == 11) & (days.dayofweek.to_numpy() == 4) & (day >= 23) & (day <= 29)
+        bf = (month == 11) & (days.day_of_week.to_numpy() == 4) & (day >= 23) & (day <= 29)
         idx = np.flatnonzero(bf)
         for k in range(4):
             ok = idx + k < len(days)

@@ -21,7 +21,12 @@ TYPES = {
     "new_product": (("push", "email"), 3, (0.2, 0.6), "at least 2 orders so far, opted in"),
     "loyalty_points": (("wechat", "email"), 4, (0.2, 0.5), "at least 3 orders so far, opted in"),
 }
-WIN_BACK_STABILITY_BOOST = 3.0  # treated win-back multiplies the decline → stability hazard by 1 + this
+WIN_BACK_STABILITY_BOOST = 3.0
+_EMPTY = {"campaign_id": "int64", "shop_id": "int64", "campaign_type": "str", "channel": "str",
+          "start_week": "int64", "window_weeks": "int64", "rate_lift": "float64", "rule": "str",
+          "target_rule": "str", "holdout_share": "float64", "offer_value": "float64",
+          "cost_per_contact": "float64", "start_date": "datetime64[s]", "end_date": "datetime64[s]",
+          "name": "str", "budget": "float64"}  # treated win-back multiplies the decline → stability hazard by 1 + this
 
 
 def make_campaigns(*, shops: pd.DataFrame, n_weeks: int, week_start: np.ndarray,
@@ -34,20 +39,24 @@ def make_campaigns(*, shops: pd.DataFrame, n_weeks: int, week_start: np.ndarray,
     """
     rows = []
     types = list(TYPES)
+    full_weeks = n_weeks - 1  # the last simulation week may be cut by the horizon
     for shop in shops.itertuples(index=False):
         n = max(1, rng.poisson(4.0 * n_weeks / 52.0))
-        weeks = np.sort(rng.integers(8, max(9, n_weeks - 2), n))
-        kinds = rng.choice(len(types), n)
-        for w, k in zip(weeks, kinds):
+        for k in rng.choice(len(types), n):
             name = types[k]
             channels, window, (lo, hi), rule = TYPES[name]
+            if full_weeks - window < 8:
+                continue  # horizon too short for this campaign: its window must end inside it
             rows.append({
                 "shop_id": shop.shop_id, "campaign_type": name, "channel": channels[rng.integers(len(channels))],
-                "start_week": int(w), "window_weeks": window, "rate_lift": float(rng.uniform(lo, hi)),
-                "rule": name, "target_rule": rule, "holdout_share": float(rng.choice([0.1, 0.2, 0.3])),
-                "offer_value": float(round(rng.uniform(5, 30) / shop.fx_rate_to_cny * 7.2, 0) or 1.0),
-                "cost_per_contact": float(rng.choice([0.05, 0.1, 0.3, 2.5]) / shop.fx_rate_to_cny * 7.2),
+                "start_week": int(rng.integers(8, full_weeks - window + 1)), "window_weeks": window,
+                "rate_lift": float(rng.uniform(lo, hi)), "rule": name, "target_rule": rule,
+                "holdout_share": float(rng.choice([0.1, 0.2, 0.3])),
+                "offer_value": float(max(1.0, round(rng.uniform(5, 30) / shop.fx_rate_to_cny, 0))),
+                "cost_per_contact": float(rng.choice([0.05, 0.1, 0.3, 2.5]) / shop.fx_rate_to_cny),
             })
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in _EMPTY.items()})
     out = pd.DataFrame(rows).sort_values(["start_week", "shop_id"], kind="stable").reset_index(drop=True)
     out.insert(0, "campaign_id", np.arange(len(out), dtype=np.int64))
     start = week_start[out["start_week"].to_numpy()]

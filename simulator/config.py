@@ -9,7 +9,7 @@ import pandas as pd
 MODES = ("lifecycle", "btyd", "mixed")
 DOMESTIC_LOCALE = "zh_CN"
 CROSS_BORDER_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "ja_JP", "en_AU")
-BLOCK_SIZE = 5_000  # customers per generation block; fixed so output never depends on --workers
+BLOCK_SIZE = 25_000  # customers per generation block; fixed so output never depends on --workers
 
 
 class ConfigError(ValueError):

@@ -93,7 +93,12 @@ def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, s
     c_cust, c_camp, c_start, c_len = (np.empty(0, np.int64) for _ in range(4))
     c_treat, c_lift, c_rule = np.empty(0, bool), np.empty(0), np.empty(0, object)
     acc_y0, acc_y1 = np.empty(0), np.empty(0)
-    shop_camps = campaigns.groupby("start_week")
+    launches: dict[int, list] = {}
+    for c in campaigns[["campaign_id", "shop_id", "start_week", "window_weeks", "rate_lift", "rule",
+                        "holdout_share"]].itertuples(index=False):
+        launches.setdefault(int(c.start_week), []).append(c)
+    ev_cols = ("customer_id", "shop_id", "order_ts", "stage", "satisfaction", "campaign", "category",
+               "cancelled", "late", "delay_days", "customs", "damaged", "complaint", "resolved")
     for t in range(n_weeks):
         w0 = ws[t]
         # 1. joins: stage exploration from signup (btyd customers are recorded in "stability")
@@ -138,9 +143,9 @@ def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, s
             churn_ts[died] = d_ts[died]
             sp.append((cid[died], stage[died].copy(), churn_ts[died], np.full(died.sum(), "need_ended", dtype=object)))
         # 3. campaign launches this week
-        if t in shop_camps.groups:
+        if t in launches:
             joined = stage >= 0
-            for c in shop_camps.get_group(t).itertuples(index=False):
+            for c in launches[t]:
                 mask = camp.eligible(c.rule, joined=joined & (shop == c.shop_id),
                                      weeks_since_signup=t - signup_week, n_orders=n_orders,
                                      weeks_since_order=t - last_order_week, opt_in=opt_in)
@@ -193,12 +198,8 @@ def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, s
         if len(who):
             inc = incidents.draw_incidents(shop_idx=shop[who], shops_cols=shops_cols, cat_cdf=cat_cdf, rng=rng)
             st = np.clip(stage[who], 0, 3)
-            ev.append(pd.DataFrame({
-                "customer_id": cid[who], "shop_id": shop[who], "order_ts": ts, "stage": st,
-                "satisfaction": s[who], "campaign": camp_of[who], "category": inc.category,
-                "cancelled": inc.cancelled, "late": inc.late, "delay_days": inc.delay_days,
-                "customs": inc.customs, "damaged": inc.damaged, "complaint": inc.complaint,
-                "resolved": inc.resolved}))
+            ev.append((cid[who], shop[who], ts, st, s[who], camp_of[who], inc.category, inc.cancelled,
+                       inc.late, inc.delay_days, inc.customs, inc.damaged, inc.complaint, inc.resolved))
             shock = np.bincount(who, weights=incidents.satisfaction_shock(inc), minlength=n)
             last_order_week[who] = t
             n_orders += np.bincount(who, minlength=n)
@@ -211,10 +212,9 @@ def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, s
         last_day = w0 + np.timedelta64(6 * 86_400, "s")
         if pd.Timestamp(last_day).month != pd.Timestamp(w0).month or t == n_weeks - 1:
             month = np.datetime64(pd.Timestamp(w0).replace(day=1), "s")
-            snaps.append(pd.DataFrame({"customer_id": cid[liv], "month": month, "satisfaction": s[liv],
-                                       "stage": stage[liv]}))
+            snaps.append((cid[liv], np.full(int(liv.sum()), month), s[liv], stage[liv]))
 
-    events = pd.concat(ev, ignore_index=True) if ev else _empty_events()
+    events = _stack(ev, ev_cols)
     events = events[events["order_ts"] < np.datetime64(end, "s")]
     events = events.sort_values(["customer_id", "order_ts"], kind="stable").reset_index(drop=True)
     spells = pd.DataFrame({k: np.concatenate([x[i] for x in sp]) if sp else np.empty(0)
@@ -227,11 +227,13 @@ def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, s
     contacts["y1"] = acc_y1 > 0
     final = pd.DataFrame({"customer_id": cid, "stage_end": stage, "churn_ts": churn_ts, "s_end": s,
                           "exit_stage": exit_stage})
-    sat = pd.concat(snaps, ignore_index=True) if snaps else pd.DataFrame(
-        columns=["customer_id", "month", "satisfaction", "stage"])
+    sat = _stack(snaps, ("customer_id", "month", "satisfaction", "stage"))
     return BlockHistory(events=events, spells=spells, sat_monthly=sat, contacts=contacts,
                         final=final)
 
 
-def _empty_events() -> pd.DataFrame:
-    return pd.DataFrame({"customer_id": np.empty(0, np.int64), "order_ts": np.empty(0, "datetime64[s]")})
+def _stack(parts: list[tuple], columns: tuple[str, ...]) -> pd.DataFrame:
+    """One DataFrame from per-week tuples of equally long arrays (built once, not per week)."""
+    if not parts:
+        return pd.DataFrame({c: np.empty(0) for c in columns})
+    return pd.DataFrame({c: np.concatenate([p[i] for p in parts]) for i, c in enumerate(columns)})

@@ -196,8 +196,8 @@ OBSERVED: dict[str, dict[str, Column]] = {
         "sent_ts": ("datetime64[s]", "contact time (NaT for control)"),
         "opened": ("bool", "opened the message (False for control)"),
         "clicked": ("bool", "clicked through (False for control)"),
-        "converted": ("bool", "placed at least one order in the campaign window"),
-        "revenue": ("float64", "order_total of orders in the window (currency)"),
+        "converted": ("bool", "placed at least one order (any status) in [start_date, end_date)"),
+        "revenue": ("float64", "order_total of the non-cancelled orders in the window (currency)"),
     },
     "leads": {
         "lead_id": ("str", "L000001…, unique"),

@@ -1,0 +1,137 @@
+"""Schema, referential integrity, determinism and file round trips of simulated worlds."""
+
+import hashlib
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import simulator
+from simulator import schema
+
+
+def test_every_table_matches_the_schema(world):
+    assert set(world.tables) == set(schema.OBSERVED)
+    assert set(world.truth.tables) == set(schema.TRUTH)
+    for tables, spec in ((world.tables, schema.OBSERVED), (world.truth.tables, schema.TRUTH)):
+        for name, df in tables.items():
+            assert list(df.columns) == list(spec[name]), name
+            for col, (dtype, _) in spec[name].items():
+                assert str(df[col].dtype) == dtype, f"{name}.{col}: {df[col].dtype} != {dtype}"
+
+
+def test_primary_keys_are_unique_and_formatted(world):
+    for name, df in world.tables.items():
+        pk = next((c for c in df.columns if c in schema.ID_FORMATS), None)
+        if name in ("order_items", "kano_answers", "campaign_contacts") or pk is None:
+            continue
+        assert df[pk].is_unique, name
+        prefix, digits = schema.ID_FORMATS[pk]
+        assert df[pk].str.fullmatch(rf"{prefix}\d{{{digits}}}").all(), name
+
+
+@pytest.mark.parametrize("dq", [False, True])
+def test_every_foreign_key_resolves(world, dq_world, dq):
+    w = dq_world if dq else world
+    for name, df in w.tables.items():
+        for col, (ref_table, ref_col) in schema.foreign_keys(name).items():
+            values = df[col][df[col] != ""]
+            missing = ~values.isin(w.tables[ref_table][ref_col])
+            assert not missing.any(), f"{name}.{col} → {ref_table}.{ref_col}: {values[missing].head(3).tolist()}"
+
+
+def test_order_totals_equal_their_items(world):
+    o, items = world.orders, world.order_items
+    sums = items.groupby("order_id")["line_total"].sum().reindex(o["order_id"]).to_numpy()
+    assert np.allclose(sums, o["items_subtotal"], atol=0.011)
+    recomputed = o["items_subtotal"] - o["discount"] + o["shipping_fee"] + o["duty_tax"]
+    assert np.allclose(recomputed, o["order_total"], atol=0.011)
+    assert np.allclose(items["line_total"], (items["quantity"] * items["unit_price"]).round(2), atol=0.011)
+    assert set(o["order_id"]) == set(items["order_id"])
+
+
+def test_no_purchase_after_true_churn(world):
+    churn = world.truth.customers.set_index("customer_id")["churn_ts"]
+    o = world.orders
+    c = churn.reindex(o["customer_id"]).to_numpy()
+    late = ~pd.isna(c) & (o["order_ts"].to_numpy() > c)
+    assert not late.any(), o[late].head()
+
+
+def test_nothing_happens_at_or_after_the_horizon(world):
+    end = pd.Timestamp(world.truth.params["config"]["end"])
+    assert (world.orders["order_ts"] < end).all()
+    assert (world.customers["signup_date"] < end).all()
+    assert (world.tickets["opened_ts"] < end).all()
+    assert (world.calls["arrival_ts"] < end).all()
+
+
+def test_truth_is_consistent_with_observations(world):
+    t = world.truth
+    n_obs = world.orders.groupby("customer_id").size().reindex(t.customers["customer_id"], fill_value=0)
+    assert (n_obs.to_numpy() == t.customers["n_orders"].to_numpy()).all()
+    assert (t.customers["alive_at_end"] == t.customers["churn_ts"].isna()).all()
+    assert set(t.stage_spells["stage"]) <= set(schema.STAGES)
+    first = t.stage_spells.sort_values("start_ts").groupby("customer_id")["stage"].first()
+    assert (first == "exploration").all()  # lifecycle mode: every relationship starts in 考察期
+
+
+def test_same_seed_same_bytes_different_seed_differs(tmp_path):
+    a = simulator.simulate(n_customers=1500, seed=3).save(tmp_path / "a")
+    b = simulator.simulate(n_customers=1500, seed=3).save(tmp_path / "b")
+    c = simulator.simulate(n_customers=1500, seed=4).save(tmp_path / "c")
+    def digest(p):
+        return {f.relative_to(p).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
+                for f in sorted(p.rglob("*.parquet"))}
+    assert digest(a) == digest(b)
+    assert digest(a)["orders.parquet"] != digest(c)["orders.parquet"]
+    pa_, pb = (json.loads((p / "truth" / "params.json").read_text()) for p in (a, b))
+    assert pa_["hashes"] == pb["hashes"] and pa_["seed"] == 3
+
+
+@pytest.mark.slow
+def test_output_does_not_depend_on_workers():
+    n = simulator.config.BLOCK_SIZE * 2 + 500  # three blocks
+    one = simulator.simulate(n_customers=n, n_shops=3, end="2024-10-01", seed=5, workers=1)
+    two = simulator.simulate(n_customers=n, n_shops=3, end="2024-10-01", seed=5, workers=2)
+    for name in one.tables:
+        pd.testing.assert_frame_equal(one.tables[name], two.tables[name], obj=name)
+    for name in one.truth.tables:
+        pd.testing.assert_frame_equal(one.truth.tables[name], two.truth.tables[name], obj=name)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_save_and_load_round_trip(tmp_path, fmt):
+    w = simulator.simulate(n_customers=800, seed=2)
+    path = w.save(tmp_path / "w", format=fmt)
+    assert (path / "truth" / "params.json").exists()
+    assert not (path / "truth" / f"orders.{fmt}").samefile(path / f"orders.{fmt}")
+    back = simulator.load(path)
+    for name, df in w.tables.items():
+        pd.testing.assert_frame_equal(back.tables[name], df, obj=name, check_exact=fmt == "parquet", rtol=1e-9)
+    assert simulator.load(path, truth=False).truth is None
+    params = json.loads((path / "truth" / "params.json").read_text())
+    assert set(params["versions"]) >= {"numpy", "faker", "pandas", "pyarrow"}
+    for rel, h in params["hashes"].items():
+        assert hashlib.sha256((path / f"{rel}.{fmt}").read_bytes()).hexdigest() == h
+
+
+def test_save_refuses_a_non_empty_folder(tmp_path):
+    w = simulator.simulate(n_customers=300, seed=2)
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "keep.txt").write_text("mine")
+    with pytest.raises(simulator.WorldIOError, match="not empty"):
+        w.save(tmp_path / "x")
+    assert (tmp_path / "x" / "keep.txt").read_text() == "mine"
+    assert [p.name for p in tmp_path.iterdir()] == ["x"]  # no temporary folder left behind
+
+
+def test_student_seed_is_keyed():
+    a = simulator.student_seed("key-1", "alice")
+    assert a == simulator.student_seed("key-1", "alice")
+    assert a != simulator.student_seed("key-2", "alice")
+    assert a != simulator.student_seed("key-1", "bob")
+    assert 0 <= a < 2**63
+    with pytest.raises(ValueError):
+        simulator.student_seed("", "alice")
