@@ -1,0 +1,107 @@
+"""Simulator benchmark: figures are measured in this run and reported as ratios against a baseline
+measured in the same run (per-row Faker identities plus a naive per-customer order loop).
+
+    python bench/simulate.py            # default world, 100k and 1M customers, baseline on 10k
+    python bench/simulate.py --quick    # default world and 100k only (a few minutes less)
+
+Each size runs in a fresh subprocess so its peak memory (max RSS) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_world(n_customers: int, workers: int) -> dict:
+    """Simulate and save one world in this process; return timings and sizes."""
+    sys.path.insert(0, str(ROOT))
+    import simulator
+
+    t0 = time.perf_counter()
+    world = simulator.simulate(n_customers=n_customers, seed=2024, workers=workers)
+    t1 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        world.save(Path(tmp) / "w")
+    t2 = time.perf_counter()
+    return {"n_customers": n_customers, "orders": len(world.orders), "rows": sum(len(t) for t in world.tables.values()),
+            "simulate_s": t1 - t0, "save_s": t2 - t1, "total_s": t2 - t0,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def baseline(n_customers: int) -> dict:
+    """Per-row Faker identities and a per-customer Python order loop, written to Parquet."""
+    import pandas as pd
+    from faker import Faker
+
+    fake = Faker("zh_CN")
+    fake.seed_instance(2024)
+    rnd = random.Random(2024)
+    t0 = time.perf_counter()
+    customers, orders = [], []
+    horizon = 104.0
+    for i in range(n_customers):
+        customers.append({"customer_id": i, "name": fake.name(), "address": fake.address(),
+                          "email": fake.email(), "phone": fake.phone_number()})
+        t = rnd.uniform(0, horizon)
+        rate = rnd.gammavariate(0.8, 0.1)
+        alive = True
+        while alive and t < horizon:
+            orders.append({"order_id": len(orders), "customer_id": i, "week": t,
+                           "amount": round(rnd.lognormvariate(4.5, 0.8), 2)})
+            t += rnd.expovariate(max(rate, 1e-6))
+            alive = rnd.random() > 0.3
+    with tempfile.TemporaryDirectory() as tmp:
+        pd.DataFrame(customers).to_parquet(Path(tmp) / "c.parquet")
+        pd.DataFrame(orders).to_parquet(Path(tmp) / "o.parquet")
+    return {"n_customers": n_customers, "orders": len(orders), "total_s": time.perf_counter() - t0}
+
+
+def in_subprocess(kind: str, n: int, workers: int = 1) -> dict:
+    code = (f"import sys, json; sys.path.insert(0, {str(ROOT / 'bench')!r}); import simulate as b; "
+            f"print(json.dumps(b.{kind}({n}{', ' + str(workers) if kind == 'run_world' else ''})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="skip the 1M-customer world")
+    ap.add_argument("--repeats", type=int, default=3, help="runs of the default world (median reported)")
+    args = ap.parse_args()
+
+    base = in_subprocess("baseline", 10_000)
+    base_per_cust = base["total_s"] / base["n_customers"]
+    print(f"baseline (per-row Faker + per-customer loop), 10k customers: {base['total_s']:.2f} s "
+          f"({base['orders']:,} orders)")
+    runs = [in_subprocess("run_world", 10_000, 1) for _ in range(args.repeats)]
+    med = statistics.median(r["total_s"] for r in runs)
+    d = runs[0]
+    print(f"default world (10k customers, 2 years, 1 worker): median {med:.2f} s of {args.repeats} "
+          f"(simulate {d['simulate_s']:.2f} s + Parquet {d['save_s']:.2f} s), {d['orders']:,} orders, "
+          f"{d['rows']:,} rows in all tables, peak {d['peak_mb']:.0f} MB")
+    print(f"  vs baseline per customer: {base_per_cust / (med / 10_000):.0f}x faster")
+    sizes = [100_000] if args.quick else [100_000, 1_000_000]
+    for n in sizes:
+        r = in_subprocess("run_world", n, 2)
+        rate = r["orders"] / r["total_s"]
+        print(f"{n:,} customers, 2 workers: {r['total_s']:.1f} s end to end incl. Parquet, {r['orders']:,} orders "
+              f"= {rate / 1e6:.2f}M order rows/s ({r['rows'] / r['total_s'] / 1e6:.2f}M rows/s all tables), "
+              f"peak {r['peak_mb'] / 1024:.2f} GB main + {r['worker_peak_mb'] / 1024:.2f} GB per worker; "
+              f"vs baseline per customer: "
+              f"{base_per_cust / (r['total_s'] / n):.0f}x faster")
+
+
+if __name__ == "__main__":
+    main()
