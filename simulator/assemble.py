@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import schema
 
@@ -33,14 +32,31 @@ def concat_blocks(results: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFr
     return {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}
 
 
-def format_ids(values: np.ndarray, prefix: str, digits: int) -> np.ndarray:
-    """Integers → ``prefix`` + zero-padded (value+1); −1 → "". Vectorised with Arrow kernels."""
+def format_ids(values: np.ndarray, prefix: str, digits: int) -> pd.arrays.ArrowStringArray:
+    """Integers → ``prefix`` + zero-padded (value+1); −1 → "". Built straight into an Arrow string buffer."""
     v = np.asarray(values, dtype=np.int64)
-    arr = pa.array(v + 1).cast(pa.string())
-    padded = pc.utf8_lpad(arr, width=digits, padding="0")
-    out = pc.binary_join_element_wise(pa.scalar(prefix), padded, "")
-    out = pc.if_else(pa.array(v < 0), pa.scalar(""), out)
-    return np.asarray(out.to_numpy(zero_copy_only=False), dtype=object)
+    present = v >= 0
+    q = v[present] + 1
+    width = len(prefix) + digits
+    buf = np.empty((width, len(q)), dtype=np.uint8)  # column-major: one contiguous row per position
+    buf[: len(prefix)] = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)[:, None]
+    for k in range(width - 1, len(prefix) - 1, -1):
+        q, r = np.divmod(q, 10)
+        buf[k] = 48 + r
+    lengths = np.where(present, width, 0).astype(np.int32)
+    offsets = np.zeros(len(v) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    arr = pa.StringArray.from_buffers(len(v), pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(buf.T)))
+    return pd.array(arr, dtype="str")
+
+
+def to_arrow_strings(df: pd.DataFrame) -> pd.DataFrame:
+    """Object columns → pandas ``str`` (Arrow) in place of Python objects: cheap to pickle and concatenate."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].astype("str")
+    return out
 
 
 def render_ids(df: pd.DataFrame) -> pd.DataFrame:
@@ -58,7 +74,8 @@ def conform(df: pd.DataFrame, columns: dict[str, schema.Column]) -> pd.DataFrame
     for col, (dtype, _) in columns.items():
         s = df[col]
         if dtype == "str":
-            s = pd.Series(s.to_numpy(), index=df.index).astype("str").where(s.notna(), "")
+            s = s if s.dtype == "str" else s.astype("str")
+            s = s.fillna("") if s.hasnans else s
         elif dtype == "datetime64[s]":
             s = pd.to_datetime(s).astype("datetime64[s]")
         elif dtype in ("Int64", "boolean"):

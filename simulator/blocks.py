@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import btyd, callcentre, identities, latent, lifecycle, sales, service, voice
+from .assemble import to_arrow_strings
 from .config import SimConfig
 from .orders import render_orders
 from .seeding import stream
@@ -113,13 +114,14 @@ def simulate_block(ctx: Context, block: int, lo: int, hi: int) -> dict[str, pd.D
                                    pools=ctx.pools, rng=stream(seed, "sales", block))
     contacts = _contacts(hist.contacts, orders, ctx.campaigns, rng=stream(seed, "contacts", block))
     truth_c = _truth_customers(pop, hist, orders, t_orders, end)
-    return {
+    frames = {
         "observed:customers": customers, "observed:orders": orders, "observed:order_items": items,
         "observed:tickets": tickets, "observed:calls": calls, "observed:surveys": surveys,
         "observed:kano_answers": kano, "observed:campaign_contacts": contacts, "observed:leads": leads,
         "observed:opportunities": opps, "truth:customers": truth_c, "truth:stage_spells": _spells(hist, end),
         "truth:satisfaction": sat, "truth:orders": t_orders,
     }
+    return {k: to_arrow_strings(v) for k, v in frames.items()}
 
 
 def _contacts(contacts: pd.DataFrame, orders: pd.DataFrame, campaigns: pd.DataFrame, rng) -> pd.DataFrame:
