@@ -25,16 +25,23 @@ SAT_NOISE = 0.08    # weekly satisfaction noise (sd)
 TERMINATED = 4
 
 
+# weekly hazards per living stage: forward move = base × exp(slope × (s − 0.5)); exit likewise
+FWD_BASE = np.array([0.10, 0.07, 0.012, 0.03])     # → formation, → stability, → decline, → stability (win-back)
+FWD_SLOPE = np.array([0.3, 0.3, -0.8, 0.0])        # satisfaction speeds progress and slows decline
+EXIT_BASE = np.array([0.07, 0.012, 0.002, 0.08])   # early abortion is common, exit from stability rare
+EXIT_SLOPE = -1.0                                   # dissatisfied customers leave faster
+FWD_TARGET = np.array([1, 2, 3, 2])
+
+
 def _hazards(stage: np.ndarray, s: np.ndarray, boost: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Weekly P(move forward), P(exit) and the target stage for alive customers in ``stage``."""
+    """Weekly P(move forward), P(exit) and the target stage for alive customers in ``stage`` (0–3).
+
+    ``boost`` multiplies the decline → stability (win-back) hazard by ``1 + boost``.
+    """
     sd = s - 0.5
-    fwd = np.select([stage == 0, stage == 1, stage == 2, stage == 3],
-                    [0.10 * np.exp(0.3 * sd), 0.07 * np.exp(0.3 * sd), 0.012 * np.exp(-0.8 * sd),
-                     0.03 * (1.0 + boost)])
-    ext = np.select([stage == 0, stage == 1, stage == 2, stage == 3],
-                    [0.07, 0.012, 0.002, 0.08]) * np.exp(-1.0 * sd)
-    target = np.select([stage == 0, stage == 1, stage == 2, stage == 3], [1, 2, 3, 2])
-    return np.clip(fwd, 0, 0.9), np.clip(ext, 0, 0.9), target
+    fwd = FWD_BASE[stage] * np.exp(FWD_SLOPE[stage] * sd) * np.where(stage == 3, 1.0 + boost, 1.0)
+    ext = EXIT_BASE[stage] * np.exp(EXIT_SLOPE * sd)
+    return np.clip(fwd, 0, 0.9), np.clip(ext, 0, 0.9), FWD_TARGET[stage]
 
 
 @dataclass
@@ -63,8 +70,8 @@ def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, s
     lo = int(cid.min())
     shop = pop["shop_id"].to_numpy()
     cross = shops_cols["cross"][shop]
-    season = np.where(cross[:, None], calendar.weekly_season(start, n_weeks, cross_border=True)[None, :],
-                      calendar.weekly_season(start, n_weeks, cross_border=False)[None, :])
+    season = np.where(cross[None, :], calendar.weekly_season(start, n_weeks, cross_border=True)[:, None],
+                      calendar.weekly_season(start, n_weeks, cross_border=False)[:, None])  # (n_weeks, n)
     lam = pop["lambda_week"].to_numpy()
     s0 = pop["sat_baseline"].to_numpy()
     s = s0.copy()
@@ -155,7 +162,7 @@ def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, s
                 treat = rng.random(len(idx)) >= c.holdout_share
                 live = (stage[idx] >= 0) & (stage[idx] < TERMINATED) & is_life[idx]
                 base_rate = np.where(live, lam[idx] * RATE_MULT[np.clip(stage[idx], 0, 3)], 0.0)
-                lam_win = base_rate * season[idx, t:t + c.window_weeks].sum(axis=1)
+                lam_win = base_rate * season[t:t + c.window_weeks, idx].sum(axis=0)
                 p0 = 1 - np.exp(-lam_win)
                 p1 = 1 - np.exp(-lam_win * (1 + c.rate_lift))
                 sent = calendar.times_in_week(np.full(len(idx), w0), rng=rng)
@@ -173,7 +180,7 @@ def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, s
         # 4. orders this week: lifecycle customers by Poisson (+ campaign extras), btyd ones as pre-drawn
         buyers = np.flatnonzero((stage >= 0) & (stage < TERMINATED) & (signup_week < t) & is_life)
         rate = np.zeros(n)
-        rate[buyers] = lam[buyers] * RATE_MULT[stage[buyers]] * season[buyers, t]
+        rate[buyers] = lam[buyers] * RATE_MULT[stage[buyers]] * season[t, buyers]
         total = rng.poisson(rate)
         bsel = b_week == t
         b_count = np.bincount(b_local[bsel], minlength=n)

@@ -31,7 +31,7 @@ def lifecycle_clv(*, stage: np.ndarray, lam: np.ndarray, basket: np.ndarray, pri
     P = np.zeros((n, 4, 4))
     rows = np.arange(4)
     P[:, rows, rows] = 1 - fwd - ext
-    P[:, rows, target[0]] += fwd  # same targets for every customer
+    P[:, rows, lifecycle.FWD_TARGET] += fwd
     margin_rate = GROSS_MARGIN - 0.6 * 0.15 * price_sens[:, None] * lifecycle.PRICE_SENS_MULT[None, :]
     reward = lam[:, None] * lifecycle.RATE_MULT[None, :] * basket[:, None] * lifecycle.BASKET_MULT[None, :] * margin_rate
     A = np.eye(4)[None, :, :] - P / (1 + WEEKLY_DISCOUNT)
