@@ -97,129 +97,134 @@ def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, s
 
     ev, sp, snaps, con = [], [], [], []
     # active experiments, one entry per (campaign, contacted customer): local index, campaign, arm, window
-    c_cust, c_camp, c_start, c_len = (np.empty(0, np.int64) for _ in range(4))
-    c_treat, c_lift, c_rule = np.empty(0, bool), np.empty(0), np.empty(0, object)
+    c_cust, c_camp = np.empty(0, np.int64), np.empty(0, np.int64)
+    c_treat, c_lift = np.empty(0, bool), np.empty(0)
     acc_y0, acc_y1 = np.empty(0), np.empty(0)
+    windows: list[tuple[int, int, int, int, bool]] = []  # (first week, end week, lo, hi, is win-back)
     launches: dict[int, list] = {}
     for c in campaigns[["campaign_id", "shop_id", "start_week", "window_weeks", "rate_lift", "rule",
                         "holdout_share"]].itertuples(index=False):
         launches.setdefault(int(c.start_week), []).append(c)
     ev_cols = ("customer_id", "shop_id", "order_ts", "stage", "satisfaction", "campaign", "category",
                "cancelled", "late", "delay_days", "customs", "damaged", "complaint", "resolved")
+    joins = _by_week(signup_week, n_weeks)
+    b_events = _by_week(b_week, n_weeks)
+    b_deaths = _by_week(d_week, n_weeks)
+    living = np.empty(0, np.int64)  # joined in an earlier week and not terminated (local indices)
     for t in range(n_weeks):
         w0 = ws[t]
         # 1. joins: stage exploration from signup (btyd customers are recorded in "stability")
-        new = signup_week == t
-        stage[new & is_life] = 0
-        stage[new & ~is_life] = 2
-        if new.any():
-            sp.append((cid[new], stage[new].copy(), signup[new], np.full(new.sum(), "", dtype=object)))
-        # 2. transitions of customers who joined before this week
-        alive = (stage >= 0) & (stage < TERMINATED) & (signup_week < t)
-        life_alive = np.flatnonzero(alive & is_life)
+        new = joins[t]
+        stage[new] = np.where(is_life[new], 0, 2)
+        if len(new):
+            sp.append((cid[new], stage[new].copy(), signup[new], np.full(len(new), "", dtype=object)))
+        # 2. transitions of lifecycle customers who joined before this week
+        life_alive = living[is_life[living]]
+        open_now = [w for w in windows if w[0] <= t < w[1]]
+        act = (np.concatenate([np.arange(w[2], w[3]) for w in open_now]) if open_now
+               else np.empty(0, np.int64))
         boost = np.zeros(len(life_alive))
-        if len(c_cust):
-            active = (c_start <= t) & (t < c_start + c_len) & c_treat & (c_rule == "win_back")
-            if active.any():
-                hit = np.zeros(n)
-                np.add.at(hit, c_cust[active], camp.WIN_BACK_STABILITY_BOOST)
-                boost = hit[life_alive]
+        wb = [w for w in open_now if w[4]]
+        if wb:
+            wb_idx = np.concatenate([np.arange(w[2], w[3]) for w in wb])
+            wb_idx = wb_idx[c_treat[wb_idx]]
+            hit = np.zeros(n)
+            np.add.at(hit, c_cust[wb_idx], camp.WIN_BACK_STABILITY_BOOST)
+            boost = hit[life_alive]
         fwd, ext, target = _hazards(stage[life_alive], s[life_alive], boost)
         u = rng.random(len(life_alive))
         go_exit = u < ext
         go_fwd = ~go_exit & (u < ext + fwd)
         moved = life_alive[go_fwd]
         exited = life_alive[go_exit]
-        if len(moved) or len(exited):
+        if len(moved):
             prev, tgt = stage[moved], target[go_fwd]
             decline_why = np.where(s[moved] < 0, "dissatisfaction", "competitor")
             reason_m = np.select([prev == 3, tgt == 3], ["win_back", decline_why], "progression")
             stage[moved] = tgt
+            sp.append((cid[moved], stage[moved].copy(), np.full(len(moved), w0), reason_m.astype(object)))
+        if len(exited):
             exit_stage[exited] = stage[exited]
             stage[exited] = TERMINATED
             churn_ts[exited] = w0
             why = np.where(s[exited] < 0, "dissatisfaction",
                            np.where(rng.random(len(exited)) < 0.5, "competitor", "need_ended"))
-            sp.append((cid[moved], stage[moved].copy(), np.full(len(moved), w0), reason_m.astype(object)))
             sp.append((cid[exited], stage[exited].copy(), np.full(len(exited), w0), why.astype(object)))
         # btyd dropouts were drawn up front: the customer dies right after their last purchase
-        died = (d_week == t) & (stage == 2) & ~is_life
-        if died.any():
+        died = b_deaths[t]
+        died = died[stage[died] == 2]
+        if len(died):
             exit_stage[died] = 2
             stage[died] = TERMINATED
             churn_ts[died] = d_ts[died]
-            sp.append((cid[died], stage[died].copy(), churn_ts[died], np.full(died.sum(), "need_ended", dtype=object)))
-        # 3. campaign launches this week
-        if t in launches:
-            joined = stage >= 0
-            for c in launches[t]:
-                mask = camp.eligible(c.rule, joined=joined & (shop == c.shop_id),
-                                     weeks_since_signup=t - signup_week, n_orders=n_orders,
-                                     weeks_since_order=t - last_order_week, opt_in=opt_in)
-                idx = np.flatnonzero(mask)
-                if not len(idx):
-                    continue
-                treat = rng.random(len(idx)) >= c.holdout_share
-                live = (stage[idx] >= 0) & (stage[idx] < TERMINATED) & is_life[idx]
-                base_rate = np.where(live, lam[idx] * RATE_MULT[np.clip(stage[idx], 0, 3)], 0.0)
-                lam_win = base_rate * season[t:t + c.window_weeks, idx].sum(axis=0)
-                p0 = 1 - np.exp(-lam_win)
-                p1 = 1 - np.exp(-lam_win * (1 + c.rate_lift))
-                sent = calendar.times_in_week(np.full(len(idx), w0), rng=rng)
-                con.append(pd.DataFrame({"campaign_id": c.campaign_id, "customer_id": cid[idx], "treated": treat,
-                                         "sent_ts": sent, "p0": p0, "p1": p1}))
-                k = len(idx)
-                c_cust = np.concatenate([c_cust, idx])
-                c_camp = np.concatenate([c_camp, np.full(k, c.campaign_id)])
-                c_treat = np.concatenate([c_treat, treat])
-                c_start = np.concatenate([c_start, np.full(k, t)])
-                c_len = np.concatenate([c_len, np.full(k, c.window_weeks)])
-                c_lift = np.concatenate([c_lift, np.full(k, c.rate_lift)])
-                c_rule = np.concatenate([c_rule, np.full(k, c.rule, dtype=object)])
-                acc_y0, acc_y1 = np.concatenate([acc_y0, np.zeros(k)]), np.concatenate([acc_y1, np.zeros(k)])
-        # 4. orders this week: lifecycle customers by Poisson (+ campaign extras), btyd ones as pre-drawn
-        buyers = np.flatnonzero((stage >= 0) & (stage < TERMINATED) & (signup_week < t) & is_life)
+            sp.append((cid[died], stage[died].copy(), churn_ts[died], np.full(len(died), "need_ended", dtype=object)))
+        # 3. campaign launches this week (eligibility from observable state of everyone who joined)
+        for c in launches.get(t, ()):
+            mask = camp.eligible(c.rule, joined=(stage >= 0) & (shop == c.shop_id),
+                                 weeks_since_signup=t - signup_week, n_orders=n_orders,
+                                 weeks_since_order=t - last_order_week, opt_in=opt_in)
+            idx = np.flatnonzero(mask)
+            if not len(idx):
+                continue
+            k = len(idx)
+            treat = rng.random(k) >= c.holdout_share
+            live = (stage[idx] < TERMINATED) & is_life[idx]
+            base_rate = np.where(live, lam[idx] * RATE_MULT[np.clip(stage[idx], 0, 3)], 0.0)
+            lam_win = base_rate * season[t:t + c.window_weeks, idx].sum(axis=0)
+            sent = calendar.times_in_week(np.full(k, w0), rng=rng)
+            con.append(pd.DataFrame({"campaign_id": c.campaign_id, "customer_id": cid[idx], "treated": treat,
+                                     "sent_ts": sent, "p0": 1 - np.exp(-lam_win),
+                                     "p1": 1 - np.exp(-lam_win * (1 + c.rate_lift))}))
+            windows.append((t, t + int(c.window_weeks), len(c_cust), len(c_cust) + k, c.rule == "win_back"))
+            c_cust = np.concatenate([c_cust, idx])
+            c_camp = np.concatenate([c_camp, np.full(k, c.campaign_id)])
+            c_treat = np.concatenate([c_treat, treat])
+            c_lift = np.concatenate([c_lift, np.full(k, c.rate_lift)])
+            acc_y0, acc_y1 = np.concatenate([acc_y0, np.zeros(k)]), np.concatenate([acc_y1, np.zeros(k)])
+            act = np.concatenate([act, np.arange(len(c_cust) - k, len(c_cust))])
+        # 4. orders: lifecycle customers by Poisson (+ campaign extras), btyd ones as pre-drawn
+        buyers = life_alive[stage[life_alive] < TERMINATED]
         rate = np.zeros(n)
         rate[buyers] = lam[buyers] * RATE_MULT[stage[buyers]] * season[t, buyers]
-        total = rng.poisson(rate)
-        bsel = b_week == t
-        b_count = np.bincount(b_local[bsel], minlength=n)
+        count = np.zeros(n, dtype=np.int64)
+        count[buyers] = rng.poisson(rate[buyers])
+        b_now = b_local[b_events[t]]
         camp_of = np.full(n, -1)
-        if len(c_cust):
-            act = np.flatnonzero((c_start <= t) & (t < c_start + c_len))
-            if len(act):
-                extra = rng.poisson(rate[c_cust[act]] * c_lift[act])
-                realised = np.where(c_treat[act], extra, 0)
-                np.add.at(total, c_cust[act], realised)
-                treated_act = act[c_treat[act]]
-                camp_of[c_cust[treated_act]] = c_camp[treated_act]
-                others = total[c_cust[act]] + b_count[c_cust[act]] - realised
-                others = others + (new[c_cust[act]] & is_life[c_cust[act]])
-                acc_y0[act] += others
-                acc_y1[act] += others + extra
-        total[new] = 0  # a joiner's first order is the signup order itself
-        first = np.flatnonzero(new & is_life)
-        who = np.concatenate([first, np.repeat(np.arange(n), total), b_local[bsel]])
-        ts = np.concatenate([signup[first], calendar.times_in_week(np.full(int(total.sum()), w0), rng=rng),
-                             b_ts[bsel]])
+        if len(act):
+            who_c = c_cust[act]
+            extra = rng.poisson(rate[who_c] * c_lift[act])
+            realised = np.where(c_treat[act], extra, 0)
+            np.add.at(count, who_c, realised)
+            treated_act = act[c_treat[act]]
+            camp_of[c_cust[treated_act]] = c_camp[treated_act]
+            others = (count[who_c] - realised + np.bincount(b_now, minlength=n)[who_c]
+                      + (np.isin(who_c, new) & is_life[who_c]))
+            acc_y0[act] += others
+            acc_y1[act] += others + extra
+        first = new[is_life[new]]
+        reps = np.flatnonzero(count)
+        who = np.concatenate([first, np.repeat(reps, count[reps]), b_now])
+        ts = np.concatenate([signup[first], calendar.times_in_week(np.full(int(count.sum()), w0), rng=rng),
+                             b_ts[b_events[t]]])
+        everyone = np.concatenate([living[stage[living] < TERMINATED], new[stage[new] < TERMINATED]])
+        shock = np.zeros(n)
         if len(who):
             inc = incidents.draw_incidents(shop_idx=shop[who], shops_cols=shops_cols, cat_cdf=cat_cdf, rng=rng)
-            st = np.clip(stage[who], 0, 3)
-            ev.append((cid[who], shop[who], ts, st, s[who], camp_of[who], inc.category, inc.cancelled,
-                       inc.late, inc.delay_days, inc.customs, inc.damaged, inc.complaint, inc.resolved))
-            shock = np.bincount(who, weights=incidents.satisfaction_shock(inc), minlength=n)
+            ev.append((cid[who], shop[who], ts, np.clip(stage[who], 0, 3), s[who], camp_of[who], inc.category,
+                       inc.cancelled, inc.late, inc.delay_days, inc.customs, inc.damaged, inc.complaint,
+                       inc.resolved))
+            np.add.at(shock, who, incidents.satisfaction_shock(inc))
             last_order_week[who] = t
-            n_orders += np.bincount(who, minlength=n)
-        else:
-            shock = np.zeros(n)
+            np.add.at(n_orders, who, 1)
         # 5. satisfaction update for the living
-        liv = (stage >= 0) & (stage < TERMINATED)
-        s = np.where(liv, RHO * s + (1 - RHO) * s0 + shock + rng.normal(0, SAT_NOISE, n), s)
+        e = everyone
+        s[e] = RHO * s[e] + (1 - RHO) * s0[e] + shock[e] + rng.normal(0, SAT_NOISE, len(e))
         # 6. month-end snapshot
         last_day = w0 + np.timedelta64(6 * 86_400, "s")
         if pd.Timestamp(last_day).month != pd.Timestamp(w0).month or t == n_weeks - 1:
             month = np.datetime64(pd.Timestamp(w0).replace(day=1), "s")
-            snaps.append((cid[liv], np.full(int(liv.sum()), month), s[liv], stage[liv]))
+            snaps.append((cid[e], np.full(len(e), month), s[e], stage[e]))
+        living = e
 
     events = _stack(ev, ev_cols)
     events = events[events["order_ts"] < np.datetime64(end, "s")]
@@ -237,6 +242,13 @@ def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, s
     sat = _stack(snaps, ("customer_id", "month", "satisfaction", "stage"))
     return BlockHistory(events=events, spells=spells, sat_monthly=sat, contacts=contacts,
                         final=final)
+
+
+def _by_week(week: np.ndarray, n_weeks: int) -> list[np.ndarray]:
+    """Indices grouped by week value (0..n_weeks−1; other values dropped), each group in index order."""
+    order = np.argsort(week, kind="stable")
+    bounds = np.searchsorted(week[order], np.arange(n_weeks + 1))
+    return [order[bounds[i]:bounds[i + 1]] for i in range(n_weeks)]
 
 
 def _stack(parts: list[tuple], columns: tuple[str, ...]) -> pd.DataFrame:
