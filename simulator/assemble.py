@@ -16,20 +16,27 @@ PRIMARY = {"orders": "order_id", "tickets": "ticket_id", "calls": "call_id", "su
 
 
 def concat_blocks(results: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
-    """Concatenate per-block frames in block order, shifting block-local ids to global ones."""
-    offsets = {t: 0 for t in PRIMARY}
-    parts: dict[str, list[pd.DataFrame]] = {}
+    """Concatenate per-block frames in block order, shifting block-local ids to global ones.
+
+    Consumes ``results`` (its frames are released table by table to bound peak memory).
+    """
+    offsets = {t: [0] for t in PRIMARY}
     for res in results:
-        for key, df in res.items():
-            df = df.copy()
+        for table in PRIMARY:
+            offsets[table].append(offsets[table][-1] + len(res[f"observed:{table}"]))
+    out = {}
+    for key in list(results[0]):
+        parts = []
+        for b, res in enumerate(results):
+            df = res.pop(key)
             for col, owner in LOCAL_IDS.items():
                 if col in df.columns:
                     v = df[col].to_numpy()
-                    df[col] = np.where(v >= 0, v + offsets[owner], -1).astype(np.int64)
-            parts.setdefault(key, []).append(df)
-        for table, pk in PRIMARY.items():
-            offsets[table] += len(res[f"observed:{table}"])
-    return {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}
+                    df[col] = np.where(v >= 0, v + offsets[owner][b], -1).astype(np.int64)
+            parts.append(df)
+        out[key] = pd.concat(parts, ignore_index=True)
+        del parts
+    return out
 
 
 def format_ids(values: np.ndarray, prefix: str, digits: int) -> pd.arrays.ArrowStringArray:
@@ -59,9 +66,9 @@ def to_arrow_strings(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def render_ids(df: pd.DataFrame) -> pd.DataFrame:
+def render_ids(df: pd.DataFrame, *, inplace: bool = False) -> pd.DataFrame:
     """Replace every integer id column of ``df`` by its string form (``schema.ID_FORMATS``)."""
-    out = df.copy()
+    out = df if inplace else df.copy()
     for col, (prefix, digits) in schema.ID_FORMATS.items():
         if col in out.columns and pd.api.types.is_integer_dtype(out[col]):
             out[col] = format_ids(out[col].to_numpy(), prefix, digits)

@@ -158,12 +158,13 @@ def simulate(*, n_customers: int = 10_000, n_shops: int = 6, start="2024-01-01",
              "satisfaction": joined["truth:satisfaction"], "orders": joined["truth:orders"],
              "campaign_effects": effects, "kano_features": voice.kano_features_truth()}
     truth["customers"]["person_id"] = truth["customers"]["customer_id"]
-    observed = {k: assemble.render_ids(v) for k, v in observed.items()}
-    truth = {k: assemble.render_ids(v) for k, v in truth.items()}
+    shared = {"shops", "products", "agents", "campaigns"}  # also held by the context: copy, don't mutate
+    observed = {k: assemble.render_ids(v, inplace=k not in shared) for k, v in observed.items()}
+    truth = {k: assemble.render_ids(v, inplace=True) for k, v in truth.items()}
     if data_quality:
         observed, truth = quality.apply_data_quality(observed, truth, rng=stream(config.seed, "quality"))
-    observed = {k: assemble.conform(v, schema.OBSERVED[k]) for k, v in observed.items()}
-    truth = {k: assemble.conform(v, schema.TRUTH[k]) for k, v in truth.items()}
+    observed = {k: assemble.conform(observed.pop(k), schema.OBSERVED[k]) for k in list(observed)}
+    truth = {k: assemble.conform(truth.pop(k), schema.TRUTH[k]) for k in list(truth)}
     params = {"config": config.to_json(), "seed": config.seed, "versions": package_versions(),
               "simulator_hash": source_hash(), "block_size": BLOCK_SIZE}
     return World(tables=observed, truth=Truth(tables=truth, params=params))
