@@ -221,7 +221,7 @@ OBSERVED: dict[str, dict[str, Column]] = {
     "opportunities": {
         "opportunity_id": ("str", "Y000001…, unique"),
         "shop_id": ("str", "FK → shops.shop_id"),
-        "customer_id": ("str", "FK → customers.customer_id (the B2B account)"),
+        "customer_id": ("str", "FK → customers.customer_id (the B2B account), or empty for a prospect not yet converted"),
         "lead_id": ("str", "FK → leads.lead_id it came from, or empty"),
         "name": ("str", "opportunity name"),
         "sales_stage": ("str", "SuiteCRM stage: Prospecting … Negotiation/Review, Closed Won, Closed Lost"),
