@@ -28,6 +28,7 @@ CATEGORY_INFO = {
     "toys": (89.0, 0.7, 0.5, ("积木", "毛绒玩具", "拼图", "遥控车", "桌游"), ("building blocks", "plush toy", "puzzle", "RC car", "board game")),
     "sports": (199.0, 0.7, 1.0, ("瑜伽垫", "跑鞋", "运动水壶", "哑铃", "骑行手套"), ("yoga mat", "running shoes", "water bottle", "dumbbell", "cycling gloves")),
 }
+CROSS_FOCUS = ("electronics", "apparel")  # what Chinese cross-border sellers most often export
 ADJ_ZH = ("经典", "新款", "轻薄", "高端", "简约", "国潮", "升级版", "便携")
 ADJ_EN = ("Classic", "New", "Slim", "Premium", "Essential", "Pro", "Travel", "Deluxe")
 
@@ -56,7 +57,8 @@ def make_shops(*, n_shops: int, start: pd.Timestamp, end: pd.Timestamp, locales:
             "shop_id": i, "name": str(names[rng.integers(len(names))]), "kind": "domestic" if domestic else "cross_border",
             "country": "CN", "currency": info["currency"],
             "platform": str(rng.choice(DOMESTIC_PLATFORMS if domestic else CROSS_PLATFORMS)),
-            "category_focus": str(rng.choice(CATEGORIES)),
+            "category_focus": str(rng.choice(CATEGORIES)) if domestic or i - n_dom >= len(CROSS_FOCUS)
+            else CROSS_FOCUS[i - n_dom],
             "launch_date": start - pd.Timedelta(days=int(rng.integers(180, 2000))),
             "crm_rollout_date": (start + pd.Timedelta(days=int(rng.integers(span // 4, 3 * span // 4))))
             if rng.random() < 0.5 else pd.NaT,

@@ -15,7 +15,7 @@ import numpy as np
 CATEGORIES = ("apparel", "electronics", "beauty", "home", "food", "toys", "sports")
 CANCEL_P = 0.03
 WRONG_SIZE_P = {"domestic": 0.03, "cross_border": 0.08}   # apparel orders only
-PLUG_P = 0.07                                              # cross-border electronics only
+PLUG_P = 0.10                                              # cross-border electronics only
 COMPLAIN_P = {"damaged": 0.70, "customs": 0.55, "plug_voltage": 0.60, "wrong_size": 0.50}
 BASE_COMPLAINTS = {"product_quality": 0.008, "refund": 0.006, "payment": 0.002}
 RESOLVE_P = {"domestic": 0.80, "cross_border": 0.68, "customs": 0.55}

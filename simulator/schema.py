@@ -298,7 +298,7 @@ def foreign_keys(table: str, *, truth: bool = False) -> dict[str, tuple[str, str
     out = {}
     for col, (_, meaning) in cols.items():
         if meaning.startswith("FK → "):
-            target = meaning[5:].split()[0]
+            target = meaning[5:].split()[0].rstrip(",;")
             ref_table, ref_col = target.split(".")
             out[col] = (ref_table, ref_col)
     return out
