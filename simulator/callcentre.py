@@ -44,7 +44,7 @@ def service_level(A: float, N: int, aht_s: float, t_s: float) -> float:
 def make_agents(*, shops: pd.DataFrame, n_customers: int, pools, rng: np.random.Generator) -> pd.DataFrame:
     """Agents per queue: ``domestic_zh`` plus ``cross_border_<lang>`` for each cross-border language.
 
-    Staffing scales with the customers a queue serves (about one agent per shift per 2,500 customers,
+    Staffing scales with the customers a queue serves (about one agent per shift per 20,000 customers,
     at least one), so a default world sees a realistic service level with understaffed peaks.
     """
     langs = {"zh": 1.0}
@@ -55,7 +55,7 @@ def make_agents(*, shops: pd.DataFrame, n_customers: int, pools, rng: np.random.
     rows = []
     for lang, share in langs.items():
         queue = "domestic_zh" if lang == "zh" else f"cross_border_{lang}"
-        per_shift = max(1, int(round(n_customers * share * (0.7 if lang == "zh" else 1.0) / 2500)))
+        per_shift = max(1, int(round(n_customers * share / 20_000)))
         for shift in SHIFTS:
             k = per_shift + (1 if shift == "day" else 0)
             people = _people(k, LANGUAGES[lang], pools, rng)
@@ -95,10 +95,10 @@ def render_calls(*, tickets: pd.DataFrame, customers: pd.DataFrame, end: pd.Time
     t_calls = pd.DataFrame({"customer_id": tickets["customer_id"].to_numpy()[tix],
                             "ticket_id": tickets["ticket_id"].to_numpy()[tix], "arrival_ts": arrival_t,
                             "direction": "inbound"})
-    # general enquiries: ~0.6 per customer-year while a customer; some outbound calls
+    # general enquiries: ~1 per customer-year while a customer; some outbound calls
     signup = cust["signup_date"].to_numpy().astype("datetime64[s]")
     years = (end64 - signup).astype(np.int64) / (365.25 * 86400)
-    k = rng.poisson(0.6 * years)
+    k = rng.poisson(1.0 * years)
     who = np.repeat(cust.index.to_numpy(), k)
     span = np.repeat((end64 - signup).astype(np.int64), k)
     day = (rng.random(len(who)) * span // 86400).astype(np.int64)
@@ -107,6 +107,7 @@ def render_calls(*, tickets: pd.DataFrame, customers: pd.DataFrame, end: pd.Time
     direction = np.where(rng.random(len(who)) < 0.1, "outbound", "inbound")
     g_calls = pd.DataFrame({"customer_id": who, "ticket_id": -1, "arrival_ts": g_arrival, "direction": direction})
     calls = pd.concat([t_calls, g_calls], ignore_index=True)
+    calls["arrival_ts"] = _opening_hours(calls["arrival_ts"].to_numpy().astype("datetime64[s]"), rng)
     calls = calls[(calls["arrival_ts"] < end64)]
     calls = calls.sort_values(["customer_id", "arrival_ts"], kind="stable").reset_index(drop=True)
     n = len(calls)
@@ -130,6 +131,15 @@ def render_calls(*, tickets: pd.DataFrame, customers: pd.DataFrame, end: pd.Time
         "abandoned": False, "wait_s": np.nan, "talk_s": talk, "hold_s": hold, "wrap_s": wrap,
         "agent_id": np.full(n, -1, dtype=np.int64),
     })
+
+
+def _opening_hours(ts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Move calls placed while the lines are closed (22:00–08:00) to the next opening, 08:00–10:00."""
+    day = ts.astype("datetime64[D]")
+    hour = (ts - day.astype("datetime64[s]")).astype(np.int64) // 3600
+    next_day = np.where(hour >= 22, day + np.timedelta64(1, "D"), day).astype("datetime64[s]")
+    morning = next_day + (8 * 3600 + rng.integers(0, 7200, len(ts))).astype("timedelta64[s]")
+    return np.where((hour < 8) | (hour >= 22), morning, ts)
 
 
 def queue_calls(calls: pd.DataFrame, agents: pd.DataFrame, *, rng: np.random.Generator) -> pd.DataFrame:
