@@ -65,5 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # run as ``python -m autograde.cli``: use the importable module's classes
+    from autograde.cli import main as _main
+
+    sys.exit(_main())
