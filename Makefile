@@ -1,0 +1,37 @@
+# CRM Lab: `make demo` and `make test` set up .venv first (idempotent, quiet when already installed).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.crmlab-installed
+LAB    := demo/lab
+LAB_STUDENT ?= s021
+
+.PHONY: demo test lab bench venv
+
+venv: $(STAMP)
+
+# Re-install only when pyproject.toml changes (the stamp is older than it).
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "setting up $(VENV) (pip install -e .) ..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
+	@touch $@
+
+demo: $(STAMP)
+	@$(BIN)/crmlab demo --out demo
+
+test: $(STAMP)
+	@$(BIN)/python -m pytest -q
+
+# JupyterLab on the student edition (release notebooks) with one demo student's seed file.
+lab: $(STAMP)
+	@test -d demo/course/release || $(MAKE) --no-print-directory demo
+	@rm -rf $(LAB) && mkdir -p $(LAB)
+	@cp -r demo/course/release/. $(LAB)/
+	@cp demo/course/seeds/$(LAB_STUDENT)/crmlab-seed.json $(LAB)/
+	@echo "student edition in $(LAB), data of demo student $(LAB_STUDENT)"
+	@$(BIN)/jupyter lab --notebook-dir=$(LAB)
+
+bench: $(STAMP)
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -1,0 +1,101 @@
+"""The course subcommands of ``crmlab``: argument parsing only; the work is in the library modules.
+
+``course build``, ``class init``, ``grade``, ``report`` and ``demo``; each user error raises
+:class:`autograde.cli.UsageError` (one line, exit 2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from autograde.cli import UsageError, positive_int
+
+
+def _course_dir(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise UsageError(f"course dir {path} does not exist")
+    return path
+
+
+def run_build(args) -> int:
+    """``crmlab course build``."""
+    from autograde.build import build_course
+
+    built = build_course(out=args.out, course=args.course)
+    print(f"built {len(built)} assignment(s) in {Path(args.out)}: {', '.join(built)}")
+    return 0
+
+
+def run_init(args) -> int:
+    """``crmlab class init``."""
+    from autograde.roster import init_class
+
+    seeds = init_class(course_dir=_course_dir(args.course_dir), roster=args.roster)
+    print(f"class of {len(seeds)} enrolled; seed files in {Path(args.course_dir) / 'seeds'}/")
+    return 0
+
+
+def run_grade(args) -> int:
+    """``crmlab grade``."""
+    from autograde.grade import grade_assignment
+
+    records = grade_assignment(course_dir=_course_dir(args.course_dir), assignment=args.assignment,
+                               submissions_path=args.submissions, workers=args.workers, timeout=args.timeout)
+    graded = sum(r["kind"] != "missing" for r in records)
+    flagged = sum(r["flagged"] for r in records)
+    print(f"{args.assignment}: {graded} graded, {len(records) - graded} missing, {flagged} with a status note; "
+          f"see {Path(args.course_dir) / 'grades.csv'}")
+    return 0
+
+
+def run_report(args) -> int:
+    """``crmlab report``."""
+    from autograde.report import write_report
+
+    path = write_report(course_dir=_course_dir(args.course_dir))
+    print(f"report: {path}")
+    return 0
+
+
+def run_demo(args) -> int:
+    """``crmlab demo``."""
+    from autograde.demo import run_demo as demo
+
+    demo(out=args.out, workers=args.workers, n_students=args.students)
+    return 0
+
+
+def register(subparsers) -> None:
+    """Add ``course``, ``class``, ``grade``, ``report`` and ``demo`` to the ``crmlab`` subcommands."""
+    course = subparsers.add_parser("course", help="build the nbgrader course from course/")
+    course_sub = course.add_subparsers(dest="course_command", required=True, metavar="ACTION")
+    build = course_sub.add_parser("build", help="convert course/ into an nbgrader course directory")
+    build.add_argument("--out", required=True, help="course directory to write (source/, release/, …)")
+    build.add_argument("--course", default=None, help="folder of NN_slug/ lectures (default: the repo's course/)")
+    build.set_defaults(func=run_build)
+
+    klass = subparsers.add_parser("class", help="manage the class roster")
+    klass_sub = klass.add_subparsers(dest="class_command", required=True, metavar="ACTION")
+    init = klass_sub.add_parser("init", help="enrol a roster and write each student's seed file")
+    init.add_argument("--course-dir", required=True, help="built course directory")
+    init.add_argument("--roster", required=True, help="CSV with student_id[,first_name,last_name,email]")
+    init.set_defaults(func=run_init)
+
+    grade = subparsers.add_parser("grade", help="autograde one assignment for the whole class")
+    grade.add_argument("assignment", help="assignment id, e.g. 01_crm_foundations")
+    grade.add_argument("--course-dir", required=True, help="built course directory with a class")
+    grade.add_argument("--submissions", required=True, help="submitted/ tree, folder or .zip named by student")
+    grade.add_argument("--workers", type=positive_int, default=None, help="processes (default: all cores)")
+    grade.add_argument("--timeout", type=positive_int, default=30, help="per-cell time limit in s (default 30)")
+    grade.set_defaults(func=run_grade)
+
+    report = subparsers.add_parser("report", help="write the class report (HTML) next to the CSVs")
+    report.add_argument("--course-dir", required=True, help="graded course directory")
+    report.set_defaults(func=run_report)
+
+    demo = subparsers.add_parser("demo", help="run the whole pipeline on a demo class")
+    demo.add_argument("--out", default="demo", help="demo folder, replaced on each run (default demo/)")
+    demo.add_argument("--workers", type=positive_int, default=None, help="grading processes (default: all cores)")
+    demo.add_argument("--students", type=positive_int, default=30, help="class size (default 30)")
+    demo.set_defaults(func=run_demo)

@@ -1,0 +1,162 @@
+"""``crmlab demo`` (``make demo``): the instructor's whole pipeline on a synthetic class.
+
+Build the course, enrol a demo class, generate each student's data, simulate their submissions for every
+assignment (instructor solutions executed on the student's own data, blank releases, partial answers, and
+one notebook of each broken kind), grade, write the report, and print a short summary.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+
+from autograde import variants
+
+DEMO_TIMEOUT = 10  # s per cell: keeps the infinite-loop submissions short in the demo
+
+
+def class_plan(n_students: int) -> dict[str, str]:
+    """``student_id -> submission kind``: one of each broken kind, then partial, blank and solutions.
+
+    Returns
+    -------
+    dict
+        ``s001…`` mapped to a kind from ``variants.BROKEN_KINDS`` or ``solution``/``partial``/``blank``.
+    """
+    kinds = list(variants.BROKEN_KINDS) + ["partial"] * 4 + ["blank"] * 4
+    kinds += ["solution"] * max(0, n_students - len(kinds))
+    ids = [f"s{i:03d}" for i in range(1, n_students + 1)]
+    order = kinds[:n_students] if n_students >= len(variants.BROKEN_KINDS) else (
+        ["solution", "blank", "partial"] + kinds)[:n_students]
+    return dict(zip(ids, order))
+
+
+def _execute(job: tuple) -> None:
+    """Run one simulated submission on the student's data (worker); outputs stay in the file."""
+    from nbclient import NotebookClient
+
+    path, seed, student_id, cache = job
+    os.environ.update({"CRMLAB_SEED": str(seed), "CRMLAB_STUDENT": student_id, "CRMLAB_CACHE": cache})
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3",
+                   resources={"metadata": {"path": str(Path(path).parent)}}).execute()
+    nbformat.write(nb, path)
+
+
+def _prepare(job: tuple) -> None:
+    from autograde.grade import prepare_worlds
+
+    course_dir, seed, dq, factory = job
+    prepare_worlds(Path(course_dir), seed, data_quality=dq, factory=factory)
+
+
+def write_submissions(*, course_dir: Path, assignment: str, plan: dict[str, str], out: Path) -> list[Path]:
+    """Write every student's simulated submission under ``out/<sid>/<assignment>/``.
+
+    Returns
+    -------
+    list of Path
+        Notebooks to execute on the student's data (the solution and partial kinds).
+    """
+    source = nbformat.read(course_dir / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    release = nbformat.read(course_dir / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+    to_run = []
+    for sid, kind in plan.items():
+        folder = out / sid / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        if kind in ("solution", "blank", "partial"):
+            nb = getattr(variants, kind)(source, release)
+        else:
+            nb = variants.broken(kind, source, release)
+        path = folder / variants.file_name(kind, assignment)
+        if nb is None:
+            continue
+        if isinstance(nb, bytes):
+            path.write_bytes(nb)
+            continue
+        nbformat.write(nb, path)
+        if kind in ("solution", "partial"):
+            to_run.append(path)
+    return to_run
+
+
+def summarise(records: list[dict]) -> dict[str, int]:
+    """Counts for the demo's summary line: graded, full marks, zero, flagged, missing."""
+    graded = [r for r in records if r["kind"] != "missing"]
+    return {"graded": len(graded),
+            "full marks": sum(r["score"] >= r["max_score"] > 0 for r in graded),
+            "zero": sum(r["score"] == 0 for r in graded),
+            "flagged": sum(bool(r["flagged"]) for r in records),
+            "missing": len(records) - len(graded)}
+
+
+def run_demo(*, out: str | os.PathLike = "demo", workers: int | None = None, n_students: int = 30,
+             course: str | os.PathLike | None = None, world_factory: Callable | None = None,
+             timeout: int = DEMO_TIMEOUT) -> dict[str, dict[str, int]]:
+    """Run the whole pipeline on a demo class in ``out`` (replaced) and print a summary.
+
+    Returns
+    -------
+    dict
+        ``assignment -> {graded, full marks, zero, flagged, missing}``.
+    """
+    from autograde.build import build_course
+    from autograde.grade import quiet_worker, grade_assignment, private_paths, uses_data_quality
+    from autograde.report import write_report
+    from autograde.roster import init_class
+
+    from labs.data import ENV_FINGERPRINT, simulator_fingerprint
+
+    t0 = time.perf_counter()
+    simulator_fingerprint.cache_clear()
+    os.environ[ENV_FINGERPRINT] = simulator_fingerprint()
+    out = Path(out).absolute()
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    course_dir = out / "course"
+    assignments = build_course(out=course_dir, course=course)
+    plan = class_plan(n_students)
+    roster = out / "roster.csv"
+    roster.write_text("student_id,first_name,last_name,email\n" + "".join(
+        f"{sid},Demo,Student {sid[1:]},{sid}@example.invalid\n" for sid in plan), encoding="utf-8")
+    seeds = init_class(course_dir=course_dir, roster=roster).set_index("student_id")["seed"].to_dict()
+    print(f"demo: course built ({', '.join(assignments)}), class of {len(plan)} enrolled", flush=True)
+    dq = any(uses_data_quality(nbformat.read(course_dir / "source" / a / f"{a}.ipynb", as_version=4))
+             for a in assignments)
+    n = workers or os.cpu_count() or 1
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+        list(pool.map(_prepare, [(str(course_dir), int(seeds[s]), dq, world_factory) for s in plan]))
+    print(f"demo: every student's data generated ({time.perf_counter() - t0:.0f} s)", flush=True)
+    cache = str(private_paths(course_dir)["cache"])
+    to_run = []
+    for a in assignments:
+        folder = out / "submissions" / a
+        for path in write_submissions(course_dir=course_dir, assignment=a, plan=plan, out=folder):
+            sid = path.parent.parent.name
+            to_run.append((str(path), int(seeds[sid]), sid, cache))
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=quiet_worker) as pool:
+        list(pool.map(_execute, to_run))
+    print(f"demo: submissions simulated, {len(to_run)} run on the students' data "
+          f"({time.perf_counter() - t0:.0f} s)", flush=True)
+    summary = {}
+    for a in assignments:
+        records = grade_assignment(course_dir=course_dir, assignment=a, submissions_path=out / "submissions" / a,
+                                   workers=workers, timeout=timeout, progress=sys.stderr.isatty(),
+                                   world_factory=world_factory)
+        summary[a] = summarise(records)
+    report = write_report(course_dir=course_dir)
+    print(f"\n{'assignment':<28}{'graded':>8}{'full':>6}{'zero':>6}{'flagged':>9}{'missing':>9}")
+    for a, s in summary.items():
+        print(f"{a:<28}{s['graded']:>8}{s['full marks']:>6}{s['zero']:>6}{s['flagged']:>9}{s['missing']:>9}")
+    print(f"\ngrades: {course_dir / 'grades.csv'}\nreport: {report}\n"
+          f"feedback: {course_dir / 'feedback'}/<student>/<assignment>/  ({time.perf_counter() - t0:.0f} s)")
+    return summary

@@ -1,0 +1,88 @@
+"""Reading nbgrader's gradebook after autograde, fixing what stock nbgrader leaves open, and CSV export.
+
+``grades.csv`` has one row per student × graded cell (student_id, assignment, grade_id, score, max_score,
+status) and ``summary.csv`` one per student × assignment (student_id, assignment, score, max_score,
+status). Re-grading an assignment replaces that assignment's rows; files are written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+GRADE_COLUMNS = ["student_id", "assignment", "grade_id", "score", "max_score", "status"]
+SUMMARY_COLUMNS = ["student_id", "assignment", "score", "max_score", "status"]
+
+
+def db_url(course_dir: str | os.PathLike) -> str:
+    """SQLAlchemy URL of the course's gradebook."""
+    return f"sqlite:///{Path(course_dir).absolute() / 'gradebook.db'}"
+
+
+def zero_deleted(course_dir, *, assignment: str, notebook: str, student_id: str,
+                 grade_ids: list[str]) -> None:
+    """Score deleted graded cells 0 and clear their "needs manual grading" flag (nbgrader leaves it set)."""
+    from nbgrader.api import Gradebook
+
+    from autograde.build import COURSE_ID
+
+    if not grade_ids:
+        return
+    with Gradebook(db_url(course_dir), COURSE_ID) as gb:
+        sub = gb.find_submission_notebook(notebook, assignment, student_id)
+        for grade in sub.grades:
+            if grade.name in grade_ids:
+                grade.auto_score, grade.manual_score, grade.needs_manual_grade = 0.0, None, False
+        gb.db.commit()
+
+
+def read_grades(course_dir, *, assignment: str, notebook: str, student_id: str) -> dict[str, dict]:
+    """``grade_id -> {score, max_score, needs_manual_grade}`` of one submitted notebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from autograde.build import COURSE_ID
+
+    with Gradebook(db_url(course_dir), COURSE_ID) as gb:
+        try:
+            sub = gb.find_submission_notebook(notebook, assignment, student_id)
+        except MissingEntry:
+            return {}
+        return {g.name: {"score": float(g.score or 0.0), "max_score": float(g.max_score),
+                         "needs_manual_grade": bool(g.needs_manual_grade)} for g in sub.grades}
+
+
+def _atomic_csv(df: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    df.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def _replace_rows(path: Path, new: pd.DataFrame, columns: list[str], assignment: str) -> pd.DataFrame:
+    if path.is_file():
+        old = pd.read_csv(path, dtype={"student_id": str, "assignment": str}, keep_default_na=False)
+        old = old[old["assignment"] != assignment]
+        new = pd.concat([old[columns], new[columns]], ignore_index=True)
+    new = new.sort_values(["assignment", "student_id"], kind="stable").reset_index(drop=True)
+    _atomic_csv(new, path)
+    return new
+
+
+def write_csvs(course_dir, *, assignment: str, records: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Write ``grades.csv`` and ``summary.csv`` for ``assignment`` from per-student status records.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The full ``grades.csv`` (columns ``GRADE_COLUMNS``) and ``summary.csv`` (``SUMMARY_COLUMNS``).
+    """
+    course_dir = Path(course_dir)
+    rows = [{"student_id": r["student_id"], "assignment": assignment, **cell}
+            for r in records for cell in r["cells"]]
+    grades = pd.DataFrame(rows, columns=GRADE_COLUMNS)
+    summary = pd.DataFrame([{"student_id": r["student_id"], "assignment": assignment, "score": r["score"],
+                             "max_score": r["max_score"], "status": r["banner"]} for r in records],
+                           columns=SUMMARY_COLUMNS)
+    return (_replace_rows(course_dir / "grades.csv", grades, GRADE_COLUMNS, assignment),
+            _replace_rows(course_dir / "summary.csv", summary, SUMMARY_COLUMNS, assignment))

@@ -1,0 +1,167 @@
+"""Custom nbgrader preprocessors that close stock nbgrader's gaps (see grading-anchors.md §1).
+
+* :class:`GuardedExecute` — a cell that ignores the timeout interrupt (a loop swallowing
+  ``KeyboardInterrupt``) stops the kernel; the remaining cells get a "not run" error (score 0). Wall time
+  stays bounded by one timeout plus the IOPub wait, instead of timeout + 4 s per remaining cell or a
+  failed student.
+* :class:`ByteLimitOutput` — caps each cell's output by bytes (stock nbgrader counts lines only, so one
+  50 MB line would land whole in the feedback).
+* :class:`ShortTestTracebacks` — a failing test cell shows only its final error line, so no hidden-test
+  source leaks through a traceback into the feedback.
+* :class:`StatusBanner` — puts the student's grading status line at the top of the feedback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute, LimitOutput, NbGraderPreprocessor
+from traitlets import Integer, Unicode
+
+NOT_RUN_ENAME = "CellNotRun"
+STUCK_ENAME = "CellTimeoutError"
+TRUNCATED_NOTE = "... output truncated at {kb} kB ..."
+MAX_EVALUE = 500  # characters of an error message kept in a test cell's one-line traceback
+
+
+def _error(ename: str, evalue: str) -> NotebookNode:
+    """An error output whose traceback is the single line ``ename: evalue``."""
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def is_test_cell(cell) -> bool:
+    """A locked, autograded test cell (nbgrader ``grade: true``, ``solution: false``)."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+class GuardedExecute(Execute):
+    """nbgrader's Execute that stops a kernel which ignores the timeout interrupt.
+
+    After a timeout nbclient interrupts the kernel; if the cell still produces no reply within the IOPub
+    wait, the kernel is killed and every later code cell gets a ``CellNotRun`` error output, so the test
+    cells after it score 0 and the student's other results stand.
+    """
+
+    def preprocess(self, nb, resources=None, km=None):
+        """Execute ``nb`` as nbgrader does, with the stuck-kernel guard reset."""
+        self._stopped_reason = ""
+        return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        """Run one cell, or mark it not run once the kernel has been stopped."""
+        if cell.cell_type != "code":
+            return cell, resources
+        if self._stopped_reason:
+            cell.outputs = [_error(NOT_RUN_ENAME, self._stopped_reason)]
+            return cell, resources
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except (CellTimeoutError, DeadKernelError):
+            self._stopped_reason = (f"not run: an earlier cell ran past the {self.timeout} s limit and "
+                                    f"ignored the interrupt, so the kernel was stopped")
+            self._kill_kernel()
+            cell.outputs = list(cell.get("outputs", [])) + [_error(
+                STUCK_ENAME, f"cell ran past the {self.timeout} s limit and ignored the interrupt; "
+                             f"kernel stopped")]
+            return cell, resources
+
+    def _kill_kernel(self) -> None:
+        """Kill the kernel process now (best effort; the cleanup that follows tolerates a dead kernel)."""
+        from jupyter_core.utils import run_sync
+
+        if self.km is None:
+            return
+        try:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception as exc:  # noqa: BLE001 - the kernel may already be gone
+            self.log.warning("could not kill the stuck kernel: %s", exc)
+
+
+def _output_bytes(output) -> int:
+    """Approximate size of one output in bytes (its text or mime-bundle payloads)."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        return len(str(output.get("text", "")).encode("utf-8", "replace"))
+    if kind == "error":
+        return len(json.dumps(output.get("traceback", []))) + len(str(output.get("evalue", "")))
+    return len(json.dumps(output.get("data", {})))
+
+
+class ByteLimitOutput(LimitOutput):
+    """nbgrader's LimitOutput (lines, traceback length) plus a cap on each cell's output bytes.
+
+    Outputs are kept in order until ``max_bytes`` is reached; a stream output that crosses the limit is cut
+    there and followed by a truncation note; later rich outputs are dropped. Error outputs are always kept
+    (their message capped), because the grade of a test cell depends on them.
+    """
+
+    max_bytes = Integer(100_000, help="maximum bytes of output per cell (-1: no limit)").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        """Apply the line limits, then the byte limit."""
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        if self.max_bytes < 0 or cell.cell_type != "code":
+            return cell, resources
+        budget, kept, cut = self.max_bytes, [], False
+        for output in cell.outputs:
+            if output.get("output_type") == "error":
+                output["evalue"] = str(output.get("evalue", ""))[:self.max_bytes]
+                output["traceback"] = [line[:self.max_bytes] for line in output.get("traceback", [])[-100:]]
+                kept.append(output)
+                continue
+            size = _output_bytes(output)
+            if not cut and size <= budget:
+                kept.append(output)
+                budget -= size
+                continue
+            if not cut and output.get("output_type") == "stream" and budget > 0:
+                text = str(output.get("text", "")).encode("utf-8", "replace")[:budget].decode("utf-8", "ignore")
+                output["text"] = text
+                kept.append(output)
+            cut = True
+        if cut:
+            kept.append(NotebookNode(output_type="stream", name="stderr",
+                                     text="\n" + TRUNCATED_NOTE.format(kb=self.max_bytes // 1000) + "\n"))
+        cell.outputs = kept
+        return cell, resources
+
+
+class ShortTestTracebacks(NbGraderPreprocessor):
+    """Reduce every error in a test cell to its final line ``ename: evalue`` (no hidden source)."""
+
+    def preprocess_cell(self, cell, resources, index):
+        """Shorten the tracebacks of one test cell."""
+        if is_test_cell(cell):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    evalue = str(output.get("evalue", "")).splitlines()
+                    first = evalue[0][:MAX_EVALUE] if evalue else ""
+                    output["evalue"] = first
+                    output["traceback"] = [f"{output.get('ename', 'Error')}: {first}"]
+        return cell, resources
+
+
+class StatusBanner(NbGraderPreprocessor):
+    """Insert the student's grading status (from ``<status_dir>/<assignment>/<student>.json``) on top."""
+
+    status_dir = Unicode("", help="folder of per-student status files written by crmlab grade").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        """Prepend a markdown cell with the status line, if a status file exists."""
+        info = resources.get("nbgrader", {})
+        if not self.status_dir or "student" not in info:
+            return nb, resources
+        path = Path(self.status_dir) / info.get("assignment", "") / f"{info['student']}.json"
+        if not path.is_file():
+            return nb, resources
+        status = json.loads(path.read_text(encoding="utf-8"))
+        text = (f"**评分状态 Grading status** — {status.get('banner', '')}\n\n"
+                f"得分 Score: {status.get('score', 0):g} / {status.get('max_score', 0):g}")
+        cell = NotebookNode(cell_type="markdown", metadata={}, source=text, id="crmlab-status")
+        nb.cells.insert(0, cell)
+        return nb, resources

@@ -1,0 +1,128 @@
+"""``crmlab report``: a class report (HTML with seaborn PNGs) from ``grades.csv`` and ``summary.csv``.
+
+Written to ``DIR/report/``: ``index.html`` with the score distribution per assignment, the success rate
+of every graded task, the most common failure messages, and tables of the same numbers.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from autograde.cli import UsageError
+
+TOP_FAILURES = 10  # failure messages shown
+
+
+def load_results(course_dir: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``grades.csv`` and ``summary.csv`` of a graded course, or a UsageError if not graded yet."""
+    course_dir = Path(course_dir)
+    files = [course_dir / "grades.csv", course_dir / "summary.csv"]
+    if not all(f.is_file() for f in files):
+        raise UsageError(f"no grades.csv/summary.csv in {course_dir}; run 'crmlab grade' first")
+    kw = {"dtype": {"student_id": str, "assignment": str}, "keep_default_na": False}
+    return pd.read_csv(files[0], **kw), pd.read_csv(files[1], **kw)
+
+
+def task_table(grades: pd.DataFrame) -> pd.DataFrame:
+    """Per assignment × grade_id: submissions, success rate (full points) and mean score share.
+
+    Returns
+    -------
+    DataFrame
+        Columns assignment, grade_id, n, success_rate (0–1), mean_share (0–1); missing notebooks excluded.
+    """
+    g = grades[grades["status"] != "missing notebook"].copy()
+    g["full"] = (g["score"] >= g["max_score"]) & (g["max_score"] > 0)
+    g["share"] = g["score"] / g["max_score"].where(g["max_score"] > 0)
+    return (g.groupby(["assignment", "grade_id"], sort=False)
+             .agg(n=("full", "size"), success_rate=("full", "mean"), mean_share=("share", "mean"))
+             .reset_index())
+
+
+def failure_table(grades: pd.DataFrame, *, top: int = TOP_FAILURES) -> pd.DataFrame:
+    """The most common non-ok statuses (message text after the grade id), with counts."""
+    bad = grades.loc[grades["status"] != "ok", "status"].str.replace(r"^test cell edited[^;]*; ", "", regex=True)
+    bad = bad[bad != "ok"].str.slice(0, 90)
+    return bad.value_counts().head(top).rename_axis("message").reset_index(name="count")
+
+
+def assignment_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Per assignment: students, submitted, mean and median score share, full marks, zero, with a note."""
+    s = summary.copy()
+    s["share"] = s["score"] / s["max_score"].where(s["max_score"] > 0)
+    s["submitted"] = s["status"] != "missing notebook"
+    sub = s[s["submitted"]]
+    out = s.groupby("assignment").agg(students=("student_id", "size"), submitted=("submitted", "sum"))
+    out["mean_share"] = sub.groupby("assignment")["share"].mean()
+    out["median_share"] = sub.groupby("assignment")["share"].median()
+    out["full_marks"] = sub.assign(f=sub["share"] >= 1).groupby("assignment")["f"].sum()
+    out["zero"] = sub.assign(z=sub["score"] == 0).groupby("assignment")["z"].sum()
+    out["with_note"] = sub.assign(n=sub["status"].str.contains(";|failed", regex=True) &
+                                  ~sub["status"].str.startswith("graded: ")).groupby("assignment")["n"].sum()
+    return out.fillna(0).reset_index()
+
+
+def _plots(grades: pd.DataFrame, summary: pd.DataFrame, folder: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid")
+    names = []
+    s = summary[summary["status"] != "missing notebook"].assign(
+        share=lambda d: d["score"] / d["max_score"].where(d["max_score"] > 0))
+    fig, ax = plt.subplots(figsize=(8, 4))
+    sns.histplot(data=s, x="share", hue="assignment", bins=10, binrange=(0, 1), multiple="dodge", ax=ax)
+    ax.set(xlabel="score / max score", ylabel="students", title="Score distribution per assignment")
+    fig.tight_layout()
+    fig.savefig(folder / "scores.png", dpi=100)
+    names.append("scores.png")
+    tasks = task_table(grades)
+    fig, ax = plt.subplots(figsize=(8, 0.4 * max(len(tasks), 3) + 1))
+    sns.barplot(data=tasks, y="grade_id", x="success_rate", hue="assignment", ax=ax, dodge=False)
+    ax.set(xlim=(0, 1), xlabel="share of submissions with full points", ylabel="", title="Per-task success rate")
+    fig.tight_layout()
+    fig.savefig(folder / "tasks.png", dpi=100)
+    names.append("tasks.png")
+    fails = failure_table(grades)
+    fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(fails), 3) + 1))
+    if len(fails):
+        sns.barplot(data=fails, y="message", x="count", ax=ax, color="tab:red")
+    ax.set(xlabel="graded cells", ylabel="", title="Most common failure messages")
+    fig.tight_layout()
+    fig.savefig(folder / "failures.png", dpi=100)
+    names.append("failures.png")
+    plt.close("all")
+    return names
+
+
+def write_report(*, course_dir: str | os.PathLike) -> Path:
+    """Write ``DIR/report/index.html`` (plus PNGs) for the graded course; returns the HTML's path."""
+    course_dir = Path(course_dir)
+    grades, summary = load_results(course_dir)
+    folder = course_dir / "report"
+    folder.mkdir(parents=True, exist_ok=True)
+    images = _plots(grades, summary, folder)
+    flagged = summary[~summary["status"].isin(["graded", "missing notebook"])
+                      & ~summary["status"].str.fullmatch(r"graded: \d+ of \d+ graded cells failed")]
+    tables = [("Assignments", assignment_table(summary)), ("Tasks", task_table(grades)),
+              ("Most common failure messages", failure_table(grades)),
+              ("Submissions with a status note", flagged)]
+    body = "".join(f'<img src="{name}" alt="{name}">' for name in images)
+    for title, df in tables:
+        body += f"<h2>{html.escape(title)}</h2>" + df.to_html(index=False, float_format=lambda x: f"{x:.2f}",
+                                                             border=0, classes="t")
+    page = ("<!doctype html><html><head><meta charset='utf-8'><title>CRM Lab class report</title><style>"
+            "body{font-family:sans-serif;max-width:60em;margin:2em auto}img{max-width:100%;display:block}"
+            ".t td,.t th{padding:2px 8px;text-align:left}</style></head><body>"
+            f"<h1>CRM Lab class report</h1><p>From grades.csv and summary.csv in {html.escape(str(course_dir))}.</p>"
+            f"{body}</body></html>")
+    path = folder / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
