@@ -223,3 +223,26 @@ def test_n_persons_mistakes(args, match):
 @pytest.mark.parametrize("share, match", [(20.0, "百分数"), (0.0, "大于 0"), (float("nan"), "有限数")])
 def test_dup_revenue_share_mistakes(share, match):
     _raises(match, fc.check_dup_revenue_share, share)
+
+
+# ---- the instructor's reference.py (independent code) passes the same checks ----------------------------
+def _reference():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "course" / "01_crm_foundations" / "reference.py"
+    spec = importlib.util.spec_from_file_location("reference_01", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_reference_passes_the_checks(capsys):
+    ref = _reference()
+    fc.check_customer_base(ref.leaky_bucket)
+    fc.check_acquisition_retention(lambda c, o, year: ref.acquisition_retention(c, o, year))
+    fc.check_pareto_table(lambda o, c: ref.pareto(c, o))
+    fc.check_gini(ref.gini)
+    fc.check_normalise(ref.norm_email, ref.norm_phone)
+    fc.check_link_persons(lambda c: pd.Series(ref.persons(c), index=c.index))
+    assert capsys.readouterr().out.count("✓") == 6
