@@ -16,8 +16,8 @@ CATEGORIES = ("apparel", "electronics", "beauty", "home", "food", "toys", "sport
 CANCEL_P = 0.03
 WRONG_SIZE_P = {"domestic": 0.03, "cross_border": 0.08}   # apparel orders only
 PLUG_P = 0.10                                              # cross-border electronics only
-COMPLAIN_P = {"damaged": 0.70, "customs": 0.55, "plug_voltage": 0.60, "wrong_size": 0.50}
-BASE_COMPLAINTS = {"product_quality": 0.008, "refund": 0.006, "payment": 0.002}
+COMPLAIN_P = {"damaged": 0.60, "customs": 0.45, "plug_voltage": 0.55, "wrong_size": 0.40}
+BASE_COMPLAINTS = {"product_quality": 0.004, "refund": 0.003, "payment": 0.001}
 RESOLVE_P = {"domestic": 0.80, "cross_border": 0.68, "customs": 0.55}
 # order of precedence when one order has several problems
 PRECEDENCE = ("damaged", "customs", "plug_voltage", "wrong_size", "delivery_delay",
@@ -64,7 +64,7 @@ def draw_incidents(*, shop_idx: np.ndarray, shops_cols: dict, cat_cdf: np.ndarra
     plug = electronics & cross & ~cancelled & (u[:, 6] < PLUG_P)
 
     v = rng.random((n, 9))
-    delay_complain_p = np.clip(0.15 + 0.05 * np.nan_to_num(delay, nan=0.0), 0.0, 0.6)
+    delay_complain_p = np.clip(0.05 + 0.04 * np.nan_to_num(delay, nan=0.0), 0.0, 0.5)
     says = {
         "damaged": damaged & (v[:, 0] < COMPLAIN_P["damaged"]),
         "customs": customs & (v[:, 1] < COMPLAIN_P["customs"]),
