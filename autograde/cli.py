@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from simulator.cli import positive_int  # noqa: F401  (re-exported for the course subcommands)
+
 
 class UsageError(Exception):
     """A user error; ``crmlab`` prints the message on one line and exits with status 2."""
@@ -19,17 +21,6 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str):  # noqa: D401 - argparse API
         self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def positive_int(text: str) -> int:
-    """argparse type: an integer ≥ 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:

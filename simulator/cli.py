@@ -9,7 +9,8 @@ from pathlib import Path
 from .config import CROSS_BORDER_LOCALES, MODES
 
 
-def _positive(text: str) -> int:
+def positive_int(text: str) -> int:
+    """argparse type: an integer ≥ 1 (shared by every ``crmlab`` subcommand)."""
     try:
         value = int(text)
     except ValueError:
@@ -41,9 +42,9 @@ def _locales(text: str) -> tuple[str, ...]:
 def register(sub) -> None:
     """Add ``simulate`` to the ``crmlab`` subcommands."""
     p = sub.add_parser("simulate", help="simulate a world and write its tables (and truth/)")
-    p.add_argument("--customers", type=_positive, default=10_000, help="customer accounts (default 10000)")
-    p.add_argument("--shops", type=_positive, default=6, help="shops (default 6)")
-    p.add_argument("--months", type=_positive, default=24, help="horizon length in months (default 24)")
+    p.add_argument("--customers", type=positive_int, default=10_000, help="customer accounts (default 10000)")
+    p.add_argument("--shops", type=positive_int, default=6, help="shops (default 6)")
+    p.add_argument("--months", type=positive_int, default=24, help="horizon length in months (default 24)")
     p.add_argument("--start", default="2024-01-01", help="first day, YYYY-MM-DD (default 2024-01-01)")
     p.add_argument("--end", default=None, help="horizon end YYYY-MM-DD (overrides --months)")
     p.add_argument("--seed", type=_seed, default=0, help="world seed (default 0)")
@@ -53,7 +54,7 @@ def register(sub) -> None:
     p.add_argument("--locales", type=_locales, default=CROSS_BORDER_LOCALES, help="cross-border buyer locales, comma-separated")
     p.add_argument("--data-quality", action="store_true", help="add duplicates, guest orders and typos")
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format")
-    p.add_argument("--workers", type=_positive, default=1, help="processes (output identical for any value)")
+    p.add_argument("--workers", type=positive_int, default=1, help="processes (output identical for any value)")
     p.add_argument("--out", required=True, help="output folder (must be empty or absent unless --force)")
     p.add_argument("--force", action="store_true", help="replace a non-empty output folder")
     p.set_defaults(func=run)
@@ -63,9 +64,8 @@ def run(args) -> int:
     """Validate, simulate, save atomically, print the summary."""
     import pandas as pd
 
-    from autograde.cli import UsageError
-
     from . import simulate, student_seed, summarize
+    from .config import ConfigError as UsageError  # crmlab prints it on one line and exits 2
     from .world import _check_target
 
     try:
