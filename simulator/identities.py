@@ -50,7 +50,7 @@ class Pools:
     """Pools by locale, drawn on first use (a world pays only for the locales its shops sell to)."""
 
     locales: tuple[str, ...]
-    size: int = 400
+    size: int = 250
 
     def __getitem__(self, locale: str) -> LocalePool:
         if locale not in self.locales:
@@ -83,7 +83,7 @@ def _locale_pool(locale: str, size: int) -> LocalePool:
     )
 
 
-def build_pools(locales, *, seed: int | None = None, size: int = 400) -> Pools:
+def build_pools(locales, *, seed: int | None = None, size: int = 250) -> Pools:
     """Pools for ``locales`` (zh_CN always included). Pools do not depend on the world ``seed`` or on
     which other locales are present; worlds differ through the numpy sampling from them."""
     return Pools(locales=tuple(dict.fromkeys(("zh_CN", *locales))), size=size)
