@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+from worlds import dq_world, world  # noqa: F401  (session fixtures)
 
 STAGES = ["exploration", "formation", "stability", "decline"]
 

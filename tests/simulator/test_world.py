@@ -9,6 +9,7 @@ import pytest
 
 import simulator
 from simulator import schema
+from worlds import dq_world, world  # noqa: F401  (session fixtures)
 
 
 def test_every_table_matches_the_schema(world):

@@ -1,4 +1,8 @@
-"""Shared worlds for the simulator tests (generated once per session)."""
+"""Shared worlds for the simulator tests (imported by the test modules that use them).
+
+Not a conftest.py: a second module named ``conftest`` would shadow ``tests/conftest.py`` for tests that
+import from it.
+"""
 
 import pytest
 
