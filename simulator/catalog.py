@@ -12,33 +12,50 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .data.words import PRODUCT_ADJECTIVES, PRODUCT_NOUNS
 from .geography import LOCALE_INFO
 from .incidents import CATEGORIES
 
 DOMESTIC_PLATFORMS = ("tmall", "jd", "wechat_mini", "own_site")
 CROSS_PLATFORMS = ("amazon", "shopee", "tmall_global", "own_site")
-# category: (median list price CNY, lognormal sigma, unit weight kg, Chinese noun, English noun)
+# category: (median list price in CNY, lognormal sigma of the list price, median unit weight in kg)
 CATEGORY_INFO = {
-    "apparel": (159.0, 0.6, 0.4, ("T恤", "连衣裙", "卫衣", "牛仔裤", "外套"), ("T-shirt", "dress", "hoodie", "jeans", "jacket")),
-    "electronics": (399.0, 0.9, 0.8, ("蓝牙耳机", "充电器", "电动牙刷", "吹风机", "智能手表"),
-                    ("earbuds", "charger", "electric toothbrush", "hair dryer", "smartwatch")),
-    "beauty": (129.0, 0.6, 0.2, ("面霜", "口红", "精华液", "面膜", "防晒霜"), ("face cream", "lipstick", "serum", "sheet mask", "sunscreen")),
-    "home": (99.0, 0.8, 1.5, ("收纳盒", "床品四件套", "保温杯", "香薰", "台灯"), ("storage box", "bedding set", "thermos", "diffuser", "desk lamp")),
-    "food": (59.0, 0.5, 0.6, ("茶叶", "坚果礼盒", "零食", "咖啡豆", "蜂蜜"), ("tea", "nut gift box", "snacks", "coffee beans", "honey")),
-    "toys": (89.0, 0.7, 0.5, ("积木", "毛绒玩具", "拼图", "遥控车", "桌游"), ("building blocks", "plush toy", "puzzle", "RC car", "board game")),
-    "sports": (199.0, 0.7, 1.0, ("瑜伽垫", "跑鞋", "运动水壶", "哑铃", "骑行手套"), ("yoga mat", "running shoes", "water bottle", "dumbbell", "cycling gloves")),
+    "apparel": (159.0, 0.6, 0.4), "electronics": (399.0, 0.9, 0.8), "beauty": (129.0, 0.6, 0.2),
+    "home": (99.0, 0.8, 1.5), "food": (59.0, 0.5, 0.6), "toys": (89.0, 0.7, 0.5), "sports": (199.0, 0.7, 1.0),
 }
 CROSS_FOCUS = ("electronics", "apparel")  # what Chinese cross-border sellers most often export
-ADJ_ZH = ("经典", "新款", "轻薄", "高端", "简约", "国潮", "升级版", "便携")
-ADJ_EN = ("Classic", "New", "Slim", "Premium", "Essential", "Pro", "Travel", "Deluxe")
+FOCUS_SHARE = 0.6                         # share of a shop's products in its category_focus
+ZIPF_EXPONENT = 1.1                       # popularity of the product of rank r ∝ r^-1.1
+PRICE_RANGE_CNY = (9.9, 5000.0)           # list prices are clipped to this range before conversion
 
 
 def make_shops(*, n_shops: int, start: pd.Timestamp, end: pd.Timestamp, locales: tuple[str, ...], pools,
                rng: np.random.Generator) -> pd.DataFrame:
-    """The shops: int64 ``shop_id`` 0..n_shops−1, every ``schema.OBSERVED["shops"]`` column, and the
-    operational columns the behaviour loop uses (``buyer_locales``, ``buyer_weights``, ``fx_rate_to_cny``,
-    ``promise_days``, ``late_prob``, ``customs_prob``, ``defect_prob``, ``b2b_share``, ``shipping_fee``,
-    ``duty_rate``)."""
+    """The shops: who sells, on which platform, to which buyer locales, in which currency.
+
+    The first ``ceil(2n/3)`` shops are domestic (CN buyers, CNY; at least one cross-border shop once
+    ``n_shops >= 2``); the others are Chinese cross-border sellers to 2–4 of ``locales`` (Dirichlet
+    weights), priced in the currency of their main buyer market.
+
+    Parameters
+    ----------
+    n_shops : int
+    start, end : pandas.Timestamp
+        The simulated horizon; launches fall before ``start``, CRM roll-outs inside the horizon.
+    locales : tuple of str
+        Cross-border buyer locales to choose from.
+    pools : identities.Pools
+        Shop names come from the zh_CN company pool.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``n_shops`` rows: int64 ``shop_id`` 0..n_shops−1 and the other ``schema.OBSERVED["shops"]``
+        columns, plus internal ``buyer_locales`` (tuple of str), ``buyer_weights`` (tuple of float, sum
+        1), ``fx_rate_to_cny`` (CNY per unit), ``promise_days`` (days), ``late_prob``, ``customs_prob``,
+        ``defect_prob`` (per order), ``b2b_share``, ``shipping_fee`` (shop currency) and ``duty_rate``.
+    """
     n_dom = 1 if n_shops == 1 else min(n_shops - 1, -(-2 * n_shops // 3))
     rows = []
     names = pools["zh_CN"].company
@@ -54,7 +71,8 @@ def make_shops(*, n_shops: int, start: pd.Timestamp, end: pd.Timestamp, locales:
         info = LOCALE_INFO[main]
         span = (end - start).days
         rows.append({
-            "shop_id": i, "name": str(names[rng.integers(len(names))]), "kind": "domestic" if domestic else "cross_border",
+            "shop_id": i, "name": str(names[rng.integers(len(names))]),
+            "kind": "domestic" if domestic else "cross_border",
             "country": "CN", "currency": info["currency"],
             "platform": str(rng.choice(DOMESTIC_PLATFORMS if domestic else CROSS_PLATFORMS)),
             "category_focus": str(rng.choice(CATEGORIES)) if domestic or i - n_dom >= len(CROSS_FOCUS)
@@ -77,34 +95,49 @@ def make_shops(*, n_shops: int, start: pd.Timestamp, end: pd.Timestamp, locales:
 
 
 def make_products(shops: pd.DataFrame, *, rng: np.random.Generator, n_per_shop: int = 120) -> pd.DataFrame:
-    """Each shop's catalogue: int64 ``product_id`` (global, in shop order) and ``shop_id``, every
-    ``schema.OBSERVED["products"]`` column, plus ``popularity`` (sums to 1 within a shop) and
-    ``base_price_cny``."""
+    """Each shop's catalogue of ``n_per_shop`` products.
+
+    Parameters
+    ----------
+    shops : pandas.DataFrame
+        From :func:`make_shops` (uses ``shop_id, kind, currency, category_focus, fx_rate_to_cny``).
+    rng : numpy.random.Generator
+    n_per_shop : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``len(shops) * n_per_shop`` rows in shop order: int64 ``product_id`` (0-based, global) and
+        ``shop_id``, ``sku`` (``SKU-<shop>-<n>``), ``title`` (Chinese for domestic shops, English for
+        cross-border), ``category``, ``list_price`` (shop currency; ``x.99`` or whole yen), ``unit_cost``
+        (40–75 % of the price), ``weight_kg``, plus internal ``popularity`` (Zipf-like, sums to 1 within a
+        shop) and ``base_price_cny`` (float, the list price in CNY before rounding).
+    """
     cats = np.asarray(CATEGORIES, dtype=object)
+    med, sig, kg = (np.array([CATEGORY_INFO[c][i] for c in CATEGORIES]) for i in range(3))
+    n_nouns = len(PRODUCT_NOUNS[CATEGORIES[0]][0])
+    nouns = [np.array([PRODUCT_NOUNS[c][lang] for c in CATEGORIES], dtype=object) for lang in (0, 1)]
+    adjectives = [np.asarray(a, dtype=object) for a in PRODUCT_ADJECTIVES]
+    number = np.char.zfill(np.arange(n_per_shop).astype(str), 4).astype(object)
     parts = []
     for shop in shops.itertuples(index=False):
-        focus = list(CATEGORIES).index(shop.category_focus)
-        p = np.full(len(cats), 0.4 / (len(cats) - 1))
-        p[focus] = 0.6
-        cat = cats[rng.choice(len(cats), size=n_per_shop, p=p)]
-        med = np.array([CATEGORY_INFO[c][0] for c in cat])
-        sig = np.array([CATEGORY_INFO[c][1] for c in cat])
-        base = np.clip(med * np.exp(rng.normal(0, sig)), 9.9, 5000.0)
-        fx = shop.fx_rate_to_cny
-        price = base / fx
+        p = np.full(len(cats), (1 - FOCUS_SHARE) / (len(cats) - 1))
+        p[list(CATEGORIES).index(shop.category_focus)] = FOCUS_SHARE
+        ci = rng.choice(len(cats), size=n_per_shop, p=p)
+        base = np.clip(med[ci] * np.exp(rng.normal(0, sig[ci])), *PRICE_RANGE_CNY)
+        price = base / shop.fx_rate_to_cny
         price = np.round(price) if shop.currency == "JPY" else np.floor(price) + 0.99
         cost = np.round(price * rng.uniform(0.40, 0.75, n_per_shop), 2)
         rank = rng.permutation(n_per_shop) + 1
-        pop = 1.0 / rank ** 1.1
-        adj = np.asarray(ADJ_ZH if shop.kind == "domestic" else ADJ_EN, dtype=object)[rng.integers(0, 8, n_per_shop)]
-        noun_idx = rng.integers(0, 5, n_per_shop)
-        lang = 3 if shop.kind == "domestic" else 4
-        noun = np.array([CATEGORY_INFO[c][lang][j] for c, j in zip(cat, noun_idx)], dtype=object)
+        pop = 1.0 / rank ** ZIPF_EXPONENT
+        lang = 0 if shop.kind == "domestic" else 1
+        adj = adjectives[lang][rng.integers(0, len(adjectives[lang]), n_per_shop)]
+        noun = nouns[lang][ci, rng.integers(0, n_nouns, n_per_shop)]
         parts.append(pd.DataFrame({
-            "shop_id": shop.shop_id, "sku": [f"SKU-{shop.shop_id:02d}-{j:04d}" for j in range(n_per_shop)],
-            "title": adj + ("" if shop.kind == "domestic" else " ") + noun, "category": cat,
+            "shop_id": shop.shop_id, "sku": f"SKU-{shop.shop_id:02d}-" + number,
+            "title": adj + ("" if lang == 0 else " ") + noun, "category": cats[ci],
             "list_price": price.astype(float), "unit_cost": cost,
-            "weight_kg": np.round(np.array([CATEGORY_INFO[c][2] for c in cat]) * rng.uniform(0.5, 1.5, n_per_shop), 2),
+            "weight_kg": np.round(kg[ci] * rng.uniform(0.5, 1.5, n_per_shop), 2),
             "popularity": pop / pop.sum(), "base_price_cny": base,
         }))
     products = pd.concat(parts, ignore_index=True)
