@@ -117,8 +117,7 @@ def prepare_student(course_dir: Path, assignment: str, seed: int, student_id: st
     answers = {}
     if ref_path.is_file():
         func = load_reference(ref_path).expected
-        params = inspect.signature(func).parameters
-        kwargs = {k: worlds[True] for k in ("dq_world", "world_dq") if k in params and True in worlds}
+        kwargs = {"dq_world": worlds[True]} if True in worlds and takes_dq_world(func) else {}
         answers = func(worlds[False], **kwargs)
     out = paths["expected"] / assignment / f"{student_id}.pkl"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -126,6 +125,18 @@ def prepare_student(course_dir: Path, assignment: str, seed: int, student_id: st
     with os.fdopen(fd, "wb") as fh:
         pickle.dump(answers, fh)
     return out
+
+
+def takes_dq_world(func) -> bool:
+    """Whether a reference ``expected`` accepts the keyword ``dq_world`` (the data-quality world)."""
+    params = inspect.signature(func).parameters
+    return "dq_world" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+def reference_takes_dq(course_dir: Path, assignment: str) -> bool:
+    """Whether the assignment's reference asks for ``dq_world`` (so that world is prepared too)."""
+    path = Path(course_dir) / "reference" / f"{assignment}.py"
+    return path.is_file() and "dq_world" in inspect.signature(load_reference(path).expected).parameters
 
 
 def uses_data_quality(nb) -> bool:
@@ -279,7 +290,7 @@ def _grade_student(job: Job) -> dict:
         _write_status(course_dir, record)
         return record
     t1 = time.perf_counter()
-    dq = uses_data_quality(source)
+    dq = uses_data_quality(source) or reference_takes_dq(course_dir, name)
     os.environ["CRMLAB_CACHE"] = str(private_paths(course_dir)["worlds"])  # the reference's own look-ups
     expected = prepare_student(course_dir, name, job.seed, job.student_id, data_quality=dq,
                                factory=job.world_factory)

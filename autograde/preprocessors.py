@@ -3,7 +3,9 @@
 * :class:`GuardedExecute` — a cell that ignores the timeout interrupt (a loop swallowing
   ``KeyboardInterrupt``) stops the kernel; the remaining cells get a "not run" error (score 0). Wall time
   stays bounded by one timeout plus the IOPub wait, instead of timeout + 4 s per remaining cell or a
-  failed student.
+  failed student. The instructor's locked data cells (``my_world(...)``) get their own, longer limit:
+  they only import the simulator and read the pre-generated world, but that alone can exceed a short
+  per-cell limit on a loaded machine.
 * :class:`ByteLimitOutput` — caps each cell's output by bytes (stock nbgrader counts lines only, so one
   50 MB line would land whole in the feedback).
 * :class:`ShortTestTracebacks` — a failing test cell shows only its final error line, so no hidden-test
@@ -31,6 +33,17 @@ def _error(ename: str, evalue: str) -> NotebookNode:
     return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
+def is_data_cell(cell) -> bool:
+    """A locked, ungraded instructor cell that loads the student's data (calls ``my_world(``).
+
+    Only cells nbgrader knows (a ``grade_id`` from the source; ``OverwriteCells`` drops unknown ids and
+    restores a locked cell's source) count, so a student cannot give their own code the longer limit.
+    """
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return (cell.get("cell_type") == "code" and bool(meta.get("locked")) and "grade_id" in meta
+            and not meta.get("grade") and not meta.get("solution") and "my_world(" in cell.get("source", ""))
+
+
 def is_test_cell(cell) -> bool:
     """A locked, autograded test cell (nbgrader ``grade: true``, ``solution: false``)."""
     meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -44,6 +57,16 @@ class GuardedExecute(Execute):
     wait, the kernel is killed and every later code cell gets a ``CellNotRun`` error output, so the test
     cells after it score 0 and the student's other results stand.
     """
+
+    data_timeout = Integer(120, help="seconds allowed to a locked data-loading cell (my_world); "
+                                     "at least the per-cell timeout").tag(config=True)
+
+    def _get_timeout(self, cell):
+        """The per-cell limit; a data cell gets ``max(timeout, data_timeout)``."""
+        timeout = super()._get_timeout(cell)
+        if timeout and cell is not None and is_data_cell(cell):
+            return max(timeout, self.data_timeout)
+        return timeout
 
     def preprocess(self, nb, resources=None, km=None):
         """Execute ``nb`` as nbgrader does, with the stuck-kernel guard reset."""
@@ -62,12 +85,12 @@ class GuardedExecute(Execute):
         try:
             return super().preprocess_cell(cell, resources, index)
         except (CellTimeoutError, DeadKernelError):
-            self._stopped_reason = (f"not run: an earlier cell ran past the {self.timeout} s limit and "
+            limit = self._get_timeout(cell)
+            self._stopped_reason = (f"not run: an earlier cell ran past the {limit} s limit and "
                                     f"ignored the interrupt, so the kernel was stopped")
             self._kill_kernel()
             cell.outputs = list(cell.get("outputs", [])) + [_error(
-                STUCK_ENAME, f"cell ran past the {self.timeout} s limit and ignored the interrupt; "
-                             f"kernel stopped")]
+                STUCK_ENAME, f"cell ran past the {limit} s limit and ignored the interrupt; kernel stopped")]
             return cell, resources
 
     def _kill_kernel(self) -> None:
