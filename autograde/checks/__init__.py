@@ -24,6 +24,19 @@ def fail(message: str) -> None:
     raise CheckError(message)
 
 
+def number(x, *, name: str) -> float:
+    """``x`` as a finite float, or a :class:`CheckError` saying what ``name`` should be."""
+    import math
+
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        fail(f"{name} 应该是一个数 a number（got {type(x).__name__}）")
+    if not math.isfinite(value):
+        fail(f"{name} 不是有限数 not finite: {value}")
+    return value
+
+
 def require_columns(df, columns, *, name: str) -> None:
     """``df`` must be a DataFrame with every column in ``columns``."""
     import pandas as pd

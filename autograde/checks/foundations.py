@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import fail, passed, require_columns
+from . import fail, number, passed, require_columns
 
 PARETO_COLUMNS = ["customer_id", "revenue", "cum_share", "rank_pct"]
 
@@ -61,16 +61,6 @@ LINK_CUSTOMERS = {"customer_id": ["C1", "C2", "C3", "C4", "C5", "C6"],
 LINK_WANT = [0, 0, 0, 1, 2, 3]
 
 
-def _num(x, *, name: str) -> float:
-    try:
-        value = float(x)
-    except (TypeError, ValueError):
-        fail(f"{name} 应该是一个数 a number（got {type(x).__name__}）")
-    if not math.isfinite(value):
-        fail(f"{name} 不是有限数 not finite: {value}")
-    return value
-
-
 def check_customer_base(customer_base) -> None:
     """Task 1: the leaky bucket N_{t+1} = r N_t + A, returned for months 0..T."""
     path = customer_base(0, 100, 0.95, 12)
@@ -110,7 +100,7 @@ def check_acquisition_retention(acquisition_retention) -> None:
     result = acquisition_retention(customers.copy(), orders.copy(), year=2025)
     if not isinstance(result, tuple) or len(result) != 2:
         fail(f"acquisition_retention 应返回二元组 tuple (A, r)，got {type(result).__name__}。")
-    A, r = _num(result[0], name="A"), _num(result[1], name="r")
+    A, r = number(result[0], name="A"), number(result[1], name="r")
     if not np.isclose(A, AR_WANT[0]):
         hint = "是不是除以了 11 或者数了当年下单的客户？" if not np.isclose(A, 4) else "A 是每月平均，别忘了除以 12。"
         fail(f"检查用的小数据（AR_CUSTOMERS）里 2025 年注册了 4 位客户，A 应为 4/12 ≈ 0.3333，你的是 {A:.4f}。{hint}")
@@ -127,7 +117,7 @@ def check_acquisition_retention(acquisition_retention) -> None:
 
 def check_steady_state(A, r, N_star) -> None:
     """Task 2 (own data): N* = A/(1-r) from the student's own A and r."""
-    A, r, N_star = _num(A, name="A"), _num(r, name="r"), _num(N_star, name="N_star")
+    A, r, N_star = number(A, name="A"), number(r, name="r"), number(N_star, name="N_star")
     if not 0 < r < 1:
         fail(f"r = {r}：月保持率应在 0 与 1 之间（比例，不是百分数）。")
     if A <= 0:
@@ -187,7 +177,7 @@ def check_pareto_table(pareto_table) -> None:
 def check_top20_share(pareto, top20_share) -> None:
     """Task 3 (own data): top20_share is the cum_share of row floor(0.2 n) of the student's own table."""
     require_columns(pareto, PARETO_COLUMNS, name="pareto")
-    share = _num(top20_share, name="top20_share")
+    share = number(top20_share, name="top20_share")
     if share > 1:
         fail(f"top20_share = {share}：是比例 share（0–1），不是百分数。")
     if not np.isclose(float(pareto["cum_share"].iloc[-1]), 1.0):
@@ -204,19 +194,19 @@ def check_top20_share(pareto, top20_share) -> None:
 def check_gini(gini) -> None:
     """Task 4: G = 2 Σ i x_(i) / (n Σ x) − (n+1)/n with x sorted ascending."""
     example = [500, 300, 120, 30, 20, 10, 8, 6, 4, 2]
-    g = _num(gini(np.array(example, dtype=float)), name="gini(...)")
+    g = number(gini(np.array(example, dtype=float)), name="gini(...)")
     if np.isclose(g, -0.72):
         fail("得到 −0.72：公式要求 x 按升序 ascending 排序。")
     if not np.isclose(g, 0.72):
         fail(f"讲义例题 worked example 的 Gini 应为 0.72，你的是 {g:.4f}。检查排序方向和 i 从 1 开始。")
-    shuffled = _num(gini(np.array([4, 500, 2, 30, 300, 8, 120, 6, 20, 10], dtype=float)), name="gini(...)")
+    shuffled = number(gini(np.array([4, 500, 2, 30, 300, 8, 120, 6, 20, 10], dtype=float)), name="gini(...)")
     if not np.isclose(shuffled, 0.72):
         fail("输入顺序打乱后 Gini 变了：函数内部要先排序。")
-    if not np.isclose(_num(gini(pd.Series([7.0, 7.0, 7.0, 7.0])), name="gini"), 0.0):
+    if not np.isclose(number(gini(pd.Series([7.0, 7.0, 7.0, 7.0])), name="gini"), 0.0):
         fail("人人相同时 Gini 应为 0（也要接受 pandas Series 输入）。")
-    if not np.isclose(_num(gini([0, 0, 0, 10]), name="gini"), 0.75):
+    if not np.isclose(number(gini([0, 0, 0, 10]), name="gini"), 0.75):
         fail("[0, 0, 0, 10] 的 Gini 应为 (n−1)/n = 0.75（也要接受 list 输入）。")
-    if not np.isclose(_num(gini(np.zeros(3)), name="gini"), 0.0):
+    if not np.isclose(number(gini(np.zeros(3)), name="gini"), 0.0):
         fail("全为 0 时按约定返回 0.0（不要除以 0）。")
     passed("任务 4 gini")
 
@@ -262,7 +252,7 @@ def check_link_persons(link_persons) -> None:
 
 def check_n_persons(n_records, n_persons) -> None:
     """Task 6 (own data): the person count is an integer between 1 and the number of records, and below it."""
-    value = _num(n_persons, name="n_persons")
+    value = number(n_persons, name="n_persons")
     if value != int(value):
         fail("n_persons 应是整数：不同 person 标签的个数（Series.nunique()）。")
     if not 0 < value <= n_records:
@@ -274,7 +264,7 @@ def check_n_persons(n_records, n_persons) -> None:
 
 def check_dup_revenue_share(dup_revenue_share) -> None:
     """Task 7 (own data): the duplicate-customer revenue share is a proportion strictly between 0 and 1."""
-    share = _num(dup_revenue_share, name="dup_revenue_share")
+    share = number(dup_revenue_share, name="dup_revenue_share")
     if share >= 1:
         fail(f"dup_revenue_share = {share}：应是 0 与 1 之间的比例（不是百分数；分母是全部有客户号的有效订单收入）。")
     if share <= 0:

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import fail, passed, require_columns
+from . import fail, number, passed, require_columns
 
 ABC_COLUMNS = ["customer_id", "revenue", "cum_share", "abc_class"]
 PYRAMID_COLUMNS = ["tier", "n", "profit", "profit_share"]
@@ -43,22 +43,12 @@ MAN_WANT = {(m, a, n): MAN_LABELS[3 - (m + a + n)] for m in (True, False) for a 
             for n in (True, False)}
 
 
-def _num(x, *, name: str) -> float:
-    try:
-        value = float(x)
-    except (TypeError, ValueError):
-        fail(f"{name} 应该是一个数 a number（got {type(x).__name__}）")
-    if not math.isfinite(value):
-        fail(f"{name} 不是有限数 not finite: {value}")
-    return value
-
-
 def check_cdv(cdv) -> None:
     """Task 1: CDV = TCV − TCC and value ratio TCV / TCC, from dicts of value and cost components."""
     result = cdv(dict(CDV_VALUES), dict(CDV_COSTS))
     if not isinstance(result, tuple) or len(result) != 2:
         fail(f"cdv 应返回二元组 tuple (CDV, ratio)，got {type(result).__name__}。")
-    value, ratio = _num(result[0], name="CDV"), _num(result[1], name="ratio")
+    value, ratio = number(result[0], name="CDV"), number(result[1], name="ratio")
     if np.isclose(value, -60):
         fail("CDV = −60：顾客让渡价值是 总顾客价值 TCV − 总顾客成本 TCC，不是反过来。")
     if np.isclose(value, 20) or np.isclose(value, 70):
