@@ -203,12 +203,12 @@ def build_course(*, out: str | os.PathLike, course: str | os.PathLike | None = N
     for folder in assignments:
         result = api.generate_assignment(folder.name, force=True, create=True)
         if not result["success"]:
-            raise UsageError(f"nbgrader generate_assignment {folder.name} failed: {_root_cause(result)}")
+            raise UsageError(f"nbgrader generate_assignment {folder.name} failed: {root_cause(result)}")
     _normalise_release(out)
     return [folder.name for folder in assignments]
 
 
-def _root_cause(result: dict) -> str:
+def root_cause(result: dict) -> str:
     """The most telling error line of a failed nbgrader call (not its generic wrapper message)."""
     lines = [ln.strip() for ln in (result.get("log", "") + "\n" + (result.get("error") or "")).splitlines()]
     causes = [ln for ln in lines if re.match(r"^[A-Za-z_.]*(Error|Exception): ", ln)

@@ -62,7 +62,7 @@ def run_demo(args) -> int:
     """``crmlab demo``."""
     from autograde.demo import run_demo as demo
 
-    demo(out=args.out, workers=args.workers, n_students=args.students)
+    demo(out=args.out, workers=args.workers, n_students=args.students, execute=args.execute)
     return 0
 
 
@@ -98,4 +98,6 @@ def register(subparsers) -> None:
     demo.add_argument("--out", default="demo", help="demo folder, replaced on each run (default demo/)")
     demo.add_argument("--workers", type=positive_int, default=None, help="grading processes (default: all cores)")
     demo.add_argument("--students", type=positive_int, default=30, help="class size (default 30)")
+    demo.add_argument("--execute", action="store_true",
+                      help="run the solution and partial submissions on the students' data before grading")
     demo.set_defaults(func=run_demo)

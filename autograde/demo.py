@@ -1,8 +1,15 @@
 """``crmlab demo`` (``make demo``): the instructor's whole pipeline on a synthetic class.
 
-Build the course, enrol a demo class, generate each student's data, simulate their submissions for every
-assignment (instructor solutions executed on the student's own data, blank releases, partial answers, and
-one notebook of each broken kind), grade, write the report, and print a short summary.
+Build the course, enrol a demo class, generate each student's data (their worlds and expected answers,
+ahead of grading as an instructor would before a deadline), simulate their submissions for every
+assignment (instructor solutions, blank releases, partial answers, and one notebook of each broken kind),
+grade, write the report, and print a short summary.
+
+Submissions are written without outputs by default: the grader clears outputs before it runs a notebook,
+so executing them first changes no grade and would cost a kernel run per notebook. ``execute=True``
+(``crmlab demo --execute``) runs the solution and partial notebooks on each student's data first, as a
+student's saved notebook would be. The demo class has a fixed, public course key (``DEMO_COURSE_KEY``), so
+every run grades the same student seeds; a real class gets a random key from ``crmlab class init``.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import nbformat
 from autograde import variants
 
 DEMO_TIMEOUT = 10  # s per cell: keeps the infinite-loop submissions short in the demo
+DEMO_COURSE_KEY = "crmlab-demo-class"  # public and fixed: the demo class gets the same seeds on every run
 
 
 def class_plan(n_students: int) -> dict[str, str]:
@@ -49,13 +57,6 @@ def _execute(job: tuple) -> None:
     NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3",
                    resources={"metadata": {"path": str(Path(path).parent)}}).execute()
     nbformat.write(nb, path)
-
-
-def _prepare(job: tuple) -> None:
-    from autograde.grade import prepare_worlds
-
-    course_dir, seed, dq, factory = job
-    prepare_worlds(Path(course_dir), seed, data_quality=dq, factory=factory)
 
 
 def write_submissions(*, course_dir: Path, assignment: str, plan: dict[str, str], out: Path) -> list[Path]:
@@ -100,8 +101,11 @@ def summarise(records: list[dict]) -> dict[str, int]:
 
 def run_demo(*, out: str | os.PathLike = "demo", workers: int | None = None, n_students: int = 30,
              course: str | os.PathLike | None = None, world_factory: Callable | None = None,
-             timeout: int = DEMO_TIMEOUT) -> dict[str, dict[str, int]]:
+             timeout: int = DEMO_TIMEOUT, execute: bool = False) -> dict[str, dict[str, int]]:
     """Run the whole pipeline on a demo class in ``out`` (replaced) and print a summary.
+
+    ``execute`` runs the solution and partial submissions on the students' data before grading (see the
+    module docstring).
 
     Returns
     -------
@@ -109,15 +113,12 @@ def run_demo(*, out: str | os.PathLike = "demo", workers: int | None = None, n_s
         ``assignment -> {graded, full marks, zero, flagged, missing}``.
     """
     from autograde.build import build_course
-    from autograde.grade import quiet_worker, grade_assignment, private_paths, uses_data_quality
+    from autograde.grade import grade_assignment, quiet_worker
+    from autograde.prepare import prepare_class, private_paths
     from autograde.report import write_report
-    from autograde.roster import init_class
-
-    from labs.data import ENV_FINGERPRINT, simulator_fingerprint
+    from autograde.roster import init_class, private_dir
 
     t0 = time.perf_counter()
-    simulator_fingerprint.cache_clear()
-    os.environ[ENV_FINGERPRINT] = simulator_fingerprint()
     out = Path(out).absolute()
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -127,15 +128,15 @@ def run_demo(*, out: str | os.PathLike = "demo", workers: int | None = None, n_s
     roster = out / "roster.csv"
     roster.write_text("student_id,first_name,last_name,email\n" + "".join(
         f"{sid},Demo,Student {sid[1:]},{sid}@example.invalid\n" for sid in plan), encoding="utf-8")
+    key = private_dir(course_dir) / "course_key"
+    key.write_text(DEMO_COURSE_KEY + "\n", encoding="utf-8")
+    key.chmod(0o600)
     seeds = init_class(course_dir=course_dir, roster=roster).set_index("student_id")["seed"].to_dict()
     print(f"demo: course built ({', '.join(assignments)}), class of {len(plan)} enrolled", flush=True)
-    dq = any(uses_data_quality(nbformat.read(course_dir / "source" / a / f"{a}.ipynb", as_version=4))
-             for a in assignments)
-    n = workers or os.cpu_count() or 1
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-        list(pool.map(_prepare, [(str(course_dir), int(seeds[s]), dq, world_factory) for s in plan]))
-    print(f"demo: every student's data generated ({time.perf_counter() - t0:.0f} s)", flush=True)
+    prepare_class(course_dir=course_dir, students={s: int(seeds[s]) for s in plan}, assignments=assignments,
+                  workers=workers, factory=world_factory)
+    print(f"demo: every student's data generated: worlds and expected answers "
+          f"({time.perf_counter() - t0:.0f} s)", flush=True)
     cache = str(private_paths(course_dir)["cache"])
     to_run = []
     for a in assignments:
@@ -143,10 +144,12 @@ def run_demo(*, out: str | os.PathLike = "demo", workers: int | None = None, n_s
         for path in write_submissions(course_dir=course_dir, assignment=a, plan=plan, out=folder):
             sid = path.parent.parent.name
             to_run.append((str(path), int(seeds[sid]), sid, cache))
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=quiet_worker) as pool:
-        list(pool.map(_execute, to_run))
-    print(f"demo: submissions simulated, {len(to_run)} run on the students' data "
-          f"({time.perf_counter() - t0:.0f} s)", flush=True)
+    if execute:
+        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
+                                 mp_context=multiprocessing.get_context("fork"), initializer=quiet_worker) as pool:
+            list(pool.map(_execute, to_run))
+    ran = f", {len(to_run)} run on the students' data" if execute else ""
+    print(f"demo: submissions simulated{ran} ({time.perf_counter() - t0:.0f} s)", flush=True)
     summary = {}
     for a in assignments:
         records = grade_assignment(course_dir=course_dir, assignment=a, submissions_path=out / "submissions" / a,

@@ -34,6 +34,7 @@ class Intake:
     notes: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     edited: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # errors raised by answer cells: told, not flagged
     flagged: bool = False
 
 

@@ -109,6 +109,17 @@ def current_fingerprint() -> str:
     return os.environ.get(ENV_FINGERPRINT) or simulator_fingerprint()
 
 
+def fix_fingerprint() -> str:
+    """Recompute the simulator's fingerprint and export it as env ``CRMLAB_FINGERPRINT``.
+
+    The grader calls this once per run, before it generates worlds and starts kernels, so every world it
+    writes and every kernel's look-up use one name even if the simulator's files change meanwhile.
+    """
+    simulator_fingerprint.cache_clear()
+    os.environ[ENV_FINGERPRINT] = value = simulator_fingerprint()
+    return value
+
+
 @lru_cache(maxsize=1)
 def simulator_fingerprint() -> str:
     """12 hex digits of SHA-256 over the simulator's files and the pinned package versions.

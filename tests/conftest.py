@@ -62,11 +62,18 @@ def fake_factory():
     return fake_world
 
 
-def write_class(course_dir: Path, plan: dict[str, str], subs: Path, assignment: str) -> None:
-    """Enrol ``plan``'s students and write their simulated submissions under ``subs``."""
-    from autograde.demo import write_submissions
-    from autograde.roster import init_class
+TEST_COURSE_KEY = "crmlab-tests-fixed-course-key"  # fixed, so every run grades the same student seeds
 
+
+def write_class(course_dir: Path, plan: dict[str, str], subs: Path, assignment: str) -> None:
+    """Enrol ``plan``'s students (course key ``TEST_COURSE_KEY``) and write their submissions under ``subs``."""
+    from autograde.demo import write_submissions
+    from autograde.roster import init_class, private_dir
+
+    key = private_dir(course_dir) / "course_key"
+    if not key.is_file():
+        key.write_text(TEST_COURSE_KEY + "\n", encoding="utf-8")
+        key.chmod(0o600)
     roster = course_dir.parent / "roster.csv"
     roster.write_text("student_id\n" + "".join(f"{sid}\n" for sid in plan), encoding="utf-8")
     init_class(course_dir=course_dir, roster=roster)

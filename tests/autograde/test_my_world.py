@@ -92,3 +92,17 @@ def test_my_world_prints_one_line_and_uses_cache(clean_env, monkeypatch, capsys,
     assert len(out) == 1 and "s9" in out[0] and "11" in out[0]
     assert world.truth is None
     assert world.orders.equals(fake_factory(11, False).orders)
+
+
+def test_grading_kernel_never_simulates(clean_env, monkeypatch, fake_factory):
+    root = clean_env / "cache"
+    data.ensure_world(seed=11, root=root, factory=fake_factory)
+    monkeypatch.setenv(data.ENV_CACHE, str(root))
+    monkeypatch.setenv(data.ENV_FINGERPRINT, data.simulator_fingerprint())
+    monkeypatch.setenv(data.ENV_SEED, "11")
+    assert data.my_world(verbose=False).orders.equals(fake_factory(11, False).orders)
+    with pytest.raises(data.SeedError, match="pre-generated"):
+        data.my_world(data_quality=True, verbose=False)
+    monkeypatch.setenv(data.ENV_FINGERPRINT, "0123456789ab")  # another run's worlds: not these
+    with pytest.raises(data.SeedError, match="pre-generated"):
+        data.my_world(verbose=False)

@@ -132,3 +132,18 @@ def test_report_from_csvs(tmp_path):
     for png in ("scores.png", "tasks.png", "failures.png"):
         assert (tmp_path / "report" / png).stat().st_size > 1000 and png in page
     assert "hidden test: n off" in page
+
+
+def test_only_the_instructors_data_cell_gets_the_data_timeout():
+    data_cell = NotebookNode(cell_type="code", source="world = my_world()", outputs=[],
+                             metadata={"nbgrader": {"grade": False, "solution": False, "locked": True,
+                                                    "grade_id": "setup"}})
+    ex = pp.GuardedExecute(timeout=3, data_timeout=120)
+    assert ex._get_timeout(data_cell) == 120
+    answer = NotebookNode(cell_type="code", source="w = my_world()\nwhile True: pass", outputs=[],
+                          metadata={"nbgrader": {"grade": False, "solution": True, "locked": False,
+                                                 "grade_id": "q1"}})
+    forged = NotebookNode(cell_type="code", source="my_world()", outputs=[],
+                          metadata={"nbgrader": {"locked": True}})  # unknown ids are dropped by nbgrader
+    assert ex._get_timeout(answer) == ex._get_timeout(forged) == ex._get_timeout(_cell([])) == 3
+    assert pp.GuardedExecute(timeout=300, data_timeout=120)._get_timeout(data_cell) == 300
