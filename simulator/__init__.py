@@ -6,13 +6,31 @@ Public API::
     world.save("out/world")                           # Parquet (or format="csv"), truth/ beside
     world = load("out/world")
     seed = student_seed(course_key, "s12345")          # keyed per-student seed
+
+Names are imported on first use (PEP 562), so a notebook that only loads a saved world does not pay for
+the generator's imports (SciPy and the rest, about a second).
 """
 
-from .config import CROSS_BORDER_LOCALES, MODES, ConfigError, SimConfig
-from .engine import simulate
-from .seeding import student_seed
-from .summary import summarize
-from .world import Truth, World, WorldIOError, load
+from importlib import import_module
 
-__all__ = ["simulate", "load", "student_seed", "summarize", "World", "Truth", "SimConfig", "ConfigError",
-           "WorldIOError", "MODES", "CROSS_BORDER_LOCALES"]
+_HOME = {"simulate": "engine", "load": "world", "student_seed": "seeding", "summarize": "summary",
+         "World": "world", "Truth": "world", "WorldIOError": "world", "SimConfig": "config",
+         "ConfigError": "config", "MODES": "config", "CROSS_BORDER_LOCALES": "config"}
+
+__all__ = list(_HOME)
+
+
+def __getattr__(name: str):
+    if name in _HOME:
+        value = getattr(import_module(f".{_HOME[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    try:  # a submodule (``simulator.config`` …), as an eagerly imported package would have it
+        return import_module(f".{name}", __name__)
+    except ModuleNotFoundError:
+        pass
+    raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_HOME))

@@ -1,0 +1,93 @@
+"""Notebook benchmark: each lecture's solution run top to bottom as a student would, per-cell timings.
+
+For every lecture in ``course/`` the instructor solution (``source/`` of a fresh build with the hidden
+tests removed: a student's completed notebook) is executed in a fresh kernel twice on the self-study
+default world: first with an empty data cache of its own (the first ``my_world()`` call simulates the
+world), then with that cache warm (what every later session sees). Prints per notebook the wall time,
+kernel start included, and the slowest cells. Targets of issue 4: a notebook under 60 s, every cell
+under 2 s.
+
+Usage: ``python bench/notebooks.py [--course course/] [--seed N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def cell_seconds(cell) -> float:
+    """Seconds between a cell's execute_input and its execute_reply (nbclient's record_timing)."""
+    meta = cell.get("metadata", {}).get("execution", {})
+    t0, t1 = meta.get("iopub.execute_input"), meta.get("shell.execute_reply")
+    if not (t0 and t1):
+        return 0.0
+    parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))  # noqa: E731
+    return (parse(t1) - parse(t0)).total_seconds()
+
+
+def run_notebook(path: Path, env: dict) -> tuple[float, list[tuple[float, str]]]:
+    """Execute ``path`` in a fresh kernel with ``env``; returns (wall seconds, [(seconds, cell label)])."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from nbgrader.preprocessors import ClearHiddenTests
+
+    nb = nbformat.read(path, as_version=4)
+    nb, _ = ClearHiddenTests().preprocess(nb, {})  # a student's completed notebook: solutions, no hidden tests
+    old = dict(os.environ)
+    os.environ.update(env)
+    os.environ.pop("CRMLAB_FINGERPRINT", None)  # a student's kernel, not a grader's
+    try:
+        t0 = time.perf_counter()
+        NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=True,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        wall = time.perf_counter() - t0
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    cells = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            label = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {i}"
+            cells.append((cell_seconds(cell), label))
+    return wall, sorted(cells, reverse=True)
+
+
+def main() -> int:
+    """Build the course, run every solution cold and warm, print the figures."""
+    from autograde.build import build_course
+    from labs.data import SELF_STUDY_SEED
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--course", type=Path, default=REPO / "course")
+    ap.add_argument("--seed", type=int, default=SELF_STUDY_SEED, help="world seed (default: self-study)")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="crmlab-nbbench-") as tmp:
+        course_dir = Path(tmp) / "course"
+        names = build_course(out=course_dir, course=args.course)
+        print(f"bench/notebooks.py: {len(names)} notebooks, seed {args.seed}, {os.cpu_count()} cores")
+        worst = 0.0
+        for name in names:
+            path = course_dir / "source" / name / f"{name}.ipynb"
+            env = {"CRMLAB_SEED": str(args.seed), "CRMLAB_CACHE": str(Path(tmp) / f"cache-{name}")}
+            for label in ("cold cache", "warm cache"):
+                wall, cells = run_notebook(path, env)
+                slow = ", ".join(f"{lab} {sec:.2f} s" for sec, lab in cells[:3])
+                over = sum(sec > 2.0 for sec, _ in cells)
+                worst = max(worst, cells[0][0] if cells else 0.0) if label == "warm cache" else worst
+                print(f"  {name} ({label}): {wall:5.1f} s top to bottom incl. kernel start, "
+                      f"{len(cells)} code cells, {over} over 2 s; slowest: {slow}")
+        print(f"  slowest cell with a warm cache: {worst:.2f} s (target < 2 s); notebook target < 60 s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
