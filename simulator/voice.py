@@ -12,8 +12,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit
-from scipy.stats import gamma, norm
 
 from .data import survey_items as items
 from .schema import KANO_ANSWERS, OBSERVED, SERVQUAL_DIMENSIONS
@@ -35,6 +33,9 @@ CSAT_REF_LATE_SHARE = 0.10
 CSAT_REF_RETURN_SHARE = 0.04
 CSAT_REF_DELAY_GAMMA = (1.5, 0, 1.5)  # days late − 1 ~ Gamma(shape, loc, scale), as in simulator.incidents
 CSAT_REF_POINTS = 16                  # quadrature points of that delay distribution
+# Cut-points 1★|2★ … 4★|5★ (standard units) that ``solve_csat_cutpoints`` finds for the parameters above;
+# stored so a process does not spend 0.3 s re-solving them (a test checks they still agree).
+CSAT_CUTPOINTS = (-1.3186505080916933, -1.1343644138146878, -0.733739334243329, 0.019892527933515022)
 # relationship surveys
 REL_WAVES = ((3, 10), (9, 10))    # (month, day) of the spring and autumn waves
 REL_INVITE_SHARE = 0.25           # share of signed-up customers sampled per wave
@@ -65,6 +66,11 @@ SERVQUAL_P = (1.0, 0.65, 0.35)        # sd, loading on PQ, loading on the custom
 ANSWER_COLUMNS = [c for c, (dtype, _) in OBSERVED["surveys"].items() if dtype == "Int64"]
 
 
+def expit(x: np.ndarray) -> np.ndarray:
+    """The logistic function 1 / (1 + e^(−x)), elementwise."""
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
+
+
 def kano_category(functional: str, dysfunctional: str) -> str:
     """Kano category (A, O, M, I, R or Q) of one answer pair, by the Berger et al. (1993) evaluation table.
 
@@ -82,28 +88,32 @@ def kano_features_truth() -> pd.DataFrame:
 
 def _reference_penalties() -> tuple[np.ndarray, np.ndarray]:
     """Penalty values (standard units) and their weights in the calibration population (shapes (k,), (k,))."""
+    from scipy.special import gammaincinv  # imported here: scipy is only needed while simulating
+
     q = (np.arange(CSAT_REF_POINTS) + 0.5) / CSAT_REF_POINTS
-    late = CSAT_DELAY_PER_DAY * np.minimum(1.0 + gamma.ppf(q, *CSAT_REF_DELAY_GAMMA), CSAT_DELAY_CAP)
+    shape, loc, scale = CSAT_REF_DELAY_GAMMA
+    late = CSAT_DELAY_PER_DAY * np.minimum(1.0 + gammaincinv(shape, q) * scale + loc, CSAT_DELAY_CAP)
     on_time = 1.0 - CSAT_REF_LATE_SHARE - CSAT_REF_RETURN_SHARE
     pen = np.concatenate([[0.0, CSAT_RETURN_PENALTY], late])
     weight = np.concatenate([[on_time, CSAT_REF_RETURN_SHARE], np.full(len(q), CSAT_REF_LATE_SHARE / len(q))])
     return pen, weight
 
 
-@lru_cache(maxsize=1)
-def csat_cutpoints() -> np.ndarray:
+def solve_csat_cutpoints() -> np.ndarray:
     """Four cut-points (standard units) on the noisy experienced satisfaction that split it into 1★…5★.
 
     Solved on a grid so that the respondents of the calibration population (latent N(0.5, 1), minus the
     penalties of a typical mix of late and returned orders), after the extremity-driven response model and
     the answer noise, give the ``CSAT_TARGET`` marginal. Returns shape (4,), increasing.
     """
+    from scipy.special import ndtr  # the standard normal CDF
+
     e = np.linspace(SAT_CENTER - 8.0, SAT_CENTER + 6.0, 1401)
     pen, weight = _reference_penalties()
-    dens = norm.pdf(e[:, None] + pen[None, :], SAT_CENTER, 1.0) @ weight
+    dens = np.exp(-0.5 * (e[:, None] + pen[None, :] - SAT_CENTER) ** 2) / np.sqrt(2.0 * np.pi) @ weight
     w = dens * expit(CSAT_RESPONSE[0] + CSAT_RESPONSE[1] * np.abs(e - SAT_CENTER))
     y = np.linspace(SAT_CENTER - 8.0, SAT_CENTER + 6.0, 701)
-    cdf = norm.cdf((y[:, None] - e[None, :]) / CSAT_NOISE) @ w / w.sum()
+    cdf = ndtr((y[:, None] - e[None, :]) / CSAT_NOISE) @ w / w.sum()
     return np.interp(np.cumsum(items.CSAT_TARGET)[:-1], cdf, y)
 
 
@@ -139,7 +149,7 @@ def _csat_surveys(orders: pd.DataFrame, end: np.datetime64, rng: np.random.Gener
                    - CSAT_DELAY_PER_DAY * np.clip(delay, 0.0, CSAT_DELAY_CAP)
                    - CSAT_RETURN_PENALTY * (o["status"].to_numpy() == "returned"))
     answers = rng.random(n) < expit(CSAT_RESPONSE[0] + CSAT_RESPONSE[1] * np.abs(experienced - SAT_CENTER))
-    score = 1 + np.searchsorted(csat_cutpoints(), experienced + CSAT_NOISE * rng.standard_normal(n))
+    score = 1 + np.searchsorted(np.asarray(CSAT_CUTPOINTS), experienced + CSAT_NOISE * rng.standard_normal(n))
     responded = _response_ts(sent, answers, end, rng)
     keep = invited & (sent < end)
     out = pd.DataFrame({"customer_id": o["customer_id"].to_numpy(np.int64), "shop_id": o["shop_id"].to_numpy(np.int64),

@@ -166,6 +166,14 @@ def test_csat_marginal_is_j_shaped():
     assert np.abs(share - [0.58, 0.19, 0.08, 0.03, 0.12]).max() < 0.02
 
 
+def test_stored_csat_cutpoints_are_the_solved_ones():
+    """``CSAT_CUTPOINTS`` is a cache of the calibration: change a CSAT parameter and this says to re-solve."""
+    solved = voice.solve_csat_cutpoints()
+    assert np.allclose(solved, voice.CSAT_CUTPOINTS, rtol=0, atol=1e-12), (
+        f"re-solve: set voice.CSAT_CUTPOINTS = {tuple(float(x) for x in solved)}")
+    assert np.all(np.diff(solved) > 0)
+
+
 def test_csat_monotone_in_latent_and_informative_nonresponse():
     orders = _orders_population(60_000, seed=5, late_share=0.0, return_share=0.0)
     csat = voice._csat_surveys(orders, np.datetime64(END, "s"), np.random.default_rng(6))
