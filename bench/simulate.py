@@ -4,7 +4,10 @@ measured in the same run (per-row Faker identities plus a naive per-customer ord
     python bench/simulate.py            # default world, 100k and 1M customers, baseline on 10k
     python bench/simulate.py --quick    # default world and 100k only (a few minutes less)
 
-Each size runs in a fresh subprocess so its peak memory (max RSS) is its own.
+The default world is timed both ways: in memory (``simulate`` + ``World.save``) and streamed
+(``simulate_to``, the same bytes); 100k and 1M customers are streamed, as ``crmlab simulate`` does.
+Each run is a fresh subprocess so its peak memory (max RSS) is its own; the workers' figure is the largest
+worker's max RSS.
 """
 
 from __future__ import annotations
@@ -37,6 +40,23 @@ def run_world(n_customers: int, workers: int) -> dict:
     return {"n_customers": n_customers, "orders": len(world.orders), "rows": sum(len(t) for t in world.tables.values()),
             "simulate_s": t1 - t0, "save_s": t2 - t1, "total_s": t2 - t0,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def run_stream(n_customers: int, workers: int) -> dict:
+    """Stream one world to Parquet in this process (``simulate_to``); return timings, sizes and peaks."""
+    sys.path.insert(0, str(ROOT))
+    import pyarrow.parquet as pq
+
+    import simulator
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        path = simulator.simulate_to(Path(tmp) / "w", n_customers=n_customers, seed=2024, workers=workers)
+        t1 = time.perf_counter()
+        rows = {f.stem: pq.ParquetFile(f).metadata.num_rows for f in path.glob("*.parquet")}
+    return {"n_customers": n_customers, "orders": rows["orders"], "rows": sum(rows.values()),
+            "total_s": t1 - t0, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
@@ -76,8 +96,9 @@ def baseline(n_customers: int) -> dict:
 
 
 def in_subprocess(kind: str, n: int, workers: int = 1) -> dict:
+    args = f"{n}, {workers}" if kind in ("run_world", "run_stream") else f"{n}"
     code = (f"import sys, json; sys.path.insert(0, {str(ROOT / 'bench')!r}); import simulate as b; "
-            f"print(json.dumps(b.{kind}({n}{', ' + str(workers) if kind == 'run_world' else ''})))")
+            f"print(json.dumps(b.{kind}({args})))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -100,11 +121,16 @@ def main() -> None:
           f"(simulate {d['simulate_s']:.2f} s + Parquet {d['save_s']:.2f} s), {d['orders']:,} orders, "
           f"{d['rows']:,} rows in all tables, peak {d['peak_mb']:.0f} MB")
     print(f"  vs baseline per customer: {base_per_cust / (med / 10_000):.0f}x faster")
+    streams = [in_subprocess("run_stream", 10_000, 1) for _ in range(args.repeats)]
+    print(f"default world streamed (simulate_to, same bytes): median "
+          f"{statistics.median(r['total_s'] for r in streams):.2f} s of {args.repeats}, "
+          f"peak {streams[0]['peak_mb']:.0f} MB")
     sizes = [100_000] if args.quick else [100_000, 1_000_000]
     for n in sizes:
-        r = in_subprocess("run_world", n, 2)
+        r = in_subprocess("run_stream", n, 2)
         rate = r["orders"] / r["total_s"]
-        print(f"{n:,} customers, 2 workers: {r['total_s']:.1f} s end to end incl. Parquet, {r['orders']:,} orders "
+        print(f"{n:,} customers, 2 workers, streamed: {r['total_s']:.1f} s end to end incl. Parquet, "
+              f"{r['orders']:,} orders "
               f"= {rate / 1e6:.2f}M order rows/s ({r['rows'] / r['total_s'] / 1e6:.2f}M rows/s all tables), "
               f"peak {r['peak_mb'] / 1024:.2f} GB main + {r['worker_peak_mb'] / 1024:.2f} GB per worker; "
               f"vs baseline per customer: "

@@ -15,24 +15,37 @@ PRIMARY = {"orders": "order_id", "tickets": "ticket_id", "calls": "call_id", "su
            "leads": "lead_id", "opportunities": "opportunity_id"}
 
 
+def block_rows(res: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """Rows a block adds to each table that owns a block-local id (``PRIMARY``)."""
+    return {table: len(res[f"observed:{table}"]) for table in PRIMARY}
+
+
+def shift_local_ids(df: pd.DataFrame, offsets: dict[str, int]) -> None:
+    """Shift ``df``'s block-local id columns (in place) by the rows earlier blocks gave their tables.
+
+    ``offsets`` maps each ``PRIMARY`` table to the rows of all earlier blocks; −1 (missing) stays −1.
+    """
+    for col, owner in LOCAL_IDS.items():
+        if col in df.columns:
+            v = df[col].to_numpy()
+            df[col] = np.where(v >= 0, v + offsets[owner], -1).astype(np.int64)
+
+
 def concat_blocks(results: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     """Concatenate per-block frames in block order, shifting block-local ids to global ones.
 
     Consumes ``results`` (its frames are released table by table to bound peak memory).
     """
-    offsets = {t: [0] for t in PRIMARY}
+    offsets = [dict.fromkeys(PRIMARY, 0)]
     for res in results:
-        for table in PRIMARY:
-            offsets[table].append(offsets[table][-1] + len(res[f"observed:{table}"]))
+        rows = block_rows(res)
+        offsets.append({t: offsets[-1][t] + rows[t] for t in PRIMARY})
     out = {}
     for key in list(results[0]):
         parts = []
         for b, res in enumerate(results):
             df = res.pop(key)
-            for col, owner in LOCAL_IDS.items():
-                if col in df.columns:
-                    v = df[col].to_numpy()
-                    df[col] = np.where(v >= 0, v + offsets[owner][b], -1).astype(np.int64)
+            shift_local_ids(df, offsets[b])
             parts.append(df)
         out[key] = pd.concat(parts, ignore_index=True)
         del parts

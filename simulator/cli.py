@@ -1,4 +1,5 @@
-"""``crmlab simulate``: argument parsing only; the work is ``simulator.simulate`` and ``World.save``."""
+"""``crmlab simulate``: argument parsing only; the work is ``simulator.stream`` (``simulate`` + ``World.save``
+with ``--data-quality``)."""
 
 from __future__ import annotations
 
@@ -61,11 +62,13 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    """Validate, simulate, save atomically, print the summary."""
+    """Validate, stream the world to disk atomically (in memory with --data-quality), print the summary."""
     import pandas as pd
 
     from . import simulate, student_seed, summarize
     from .config import ConfigError as UsageError  # crmlab prints it on one line and exits 2
+    from .engine import make_config
+    from .stream import write_world
     from .world import _check_target
 
     try:
@@ -83,9 +86,14 @@ def run(args) -> int:
         seed = student_seed(key, args.student)
     out = Path(args.out)
     _check_target(out.absolute(), args.force)  # fail before the work, not after
-    world = simulate(n_customers=args.customers, n_shops=args.shops, start=start, end=end, mode=args.mode,
-                     locales=args.locales, data_quality=args.data_quality, seed=seed, workers=args.workers,
-                     progress=args.customers >= 50_000)
-    path = world.save(out, format=args.format, force=args.force)
-    print(summarize(world, where=str(path)))
+    kwargs = dict(n_customers=args.customers, n_shops=args.shops, start=start, end=end, mode=args.mode,
+                  locales=args.locales, data_quality=args.data_quality, seed=seed)
+    progress = args.customers >= 50_000
+    if args.data_quality:  # works on the whole world: in memory
+        world = simulate(**kwargs, workers=args.workers, progress=progress)
+        path, stats = world.save(out, format=args.format, force=args.force), world
+    else:
+        path, stats = write_world(out, make_config(**kwargs), format=args.format, force=args.force,
+                                  workers=args.workers, progress=progress)
+    print(summarize(stats, where=str(path)))
     return 0

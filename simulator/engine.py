@@ -72,10 +72,14 @@ def _run_block(args: tuple[int, int, int]) -> dict[str, pd.DataFrame]:
     return simulate_block(_WORKER_CTX, block, lo, hi)
 
 
+def block_jobs(n_customers: int) -> list[tuple[int, int, int]]:
+    """``(block, lo, hi)`` of every customer block: customers ``[lo, hi)``, ``BLOCK_SIZE`` per block."""
+    return [(b, lo, min(lo + BLOCK_SIZE, n_customers)) for b, lo in enumerate(range(0, n_customers, BLOCK_SIZE))]
+
+
 def run_blocks(ctx: Context, *, workers: int = 1, progress: bool = False) -> list[dict[str, pd.DataFrame]]:
     """Simulate every customer block, in block order; the result does not depend on ``workers``."""
-    n = ctx.config.n_customers
-    jobs = [(b, lo, min(lo + BLOCK_SIZE, n)) for b, lo in enumerate(range(0, n, BLOCK_SIZE))]
+    jobs = block_jobs(ctx.config.n_customers)
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -128,24 +132,22 @@ def simulate(*, n_customers: int = 10_000, n_shops: int = 6, start="2024-01-01",
     World
         ``world.<table>`` DataFrames as in ``schema.OBSERVED`` (e.g. ``orders`` of shape (n_orders, 17));
         ``world.truth`` with the ``schema.TRUTH`` tables and ``params``.
+
+    See Also
+    --------
+    simulator.simulate_to : the same world written straight to disk block by block, in bounded memory
+        (byte-identical to ``simulate(...).save(path)``); for worlds of hundreds of thousands of customers.
     """
     from .world import Truth, World
 
-    config = SimConfig(n_customers=n_customers, n_shops=n_shops, start=pd.Timestamp(start),
-                       end=pd.Timestamp(end), mode=mode, locales=tuple(locales), data_quality=data_quality,
-                       seed=seed)
+    config = make_config(n_customers=n_customers, n_shops=n_shops, start=start, end=end, mode=mode,
+                         locales=locales, data_quality=data_quality, seed=seed)
     ctx = build_context(config)
     joined = assemble.concat_blocks(run_blocks(ctx, workers=workers, progress=progress))
     calls = callcentre.queue_calls(joined["observed:calls"], ctx.agents, rng=stream(config.seed, "queue"))
     contacts = joined["observed:campaign_contacts"]
     orders = joined["observed:orders"]
-    campaigns = ctx.campaigns.copy()
-    treated = contacts[contacts["group"] == "treatment"].groupby("campaign_id").size()
-    redeemed = orders[orders["campaign_id"] >= 0].groupby("campaign_id").size()
-    n_t = treated.reindex(campaigns["campaign_id"], fill_value=0).to_numpy()
-    n_r = redeemed.reindex(campaigns["campaign_id"], fill_value=0).to_numpy()
-    campaigns["actual_cost"] = np.round(n_t * campaigns["cost_per_contact"] + n_r * campaigns["offer_value"], 2)
-    campaigns["budget"] = np.round(np.ceil(campaigns["actual_cost"] * 1.15 / 100.0) * 100.0, 2)
+    campaigns = costed_campaigns(ctx.campaigns, *campaign_counts(contacts, orders, len(ctx.campaigns)))
     effects = camp.effects(contacts, campaigns)
 
     observed = {"shops": ctx.shops, "products": ctx.products, "customers": joined["observed:customers"],
@@ -165,9 +167,39 @@ def simulate(*, n_customers: int = 10_000, n_shops: int = 6, start="2024-01-01",
         observed, truth = quality.apply_data_quality(observed, truth, rng=stream(config.seed, "quality"))
     observed = {k: assemble.conform(observed.pop(k), schema.OBSERVED[k]) for k in list(observed)}
     truth = {k: assemble.conform(truth.pop(k), schema.TRUTH[k]) for k in list(truth)}
-    params = {"config": config.to_json(), "seed": config.seed, "versions": package_versions(),
-              "simulator_hash": source_hash(), "block_size": BLOCK_SIZE}
-    return World(tables=observed, truth=Truth(tables=truth, params=params))
+    return World(tables=observed, truth=Truth(tables=truth, params=world_params(config)))
+
+
+def make_config(*, start="2024-01-01", end="2026-01-01", locales=CROSS_BORDER_LOCALES, **kwargs) -> SimConfig:
+    """The validated :class:`SimConfig` of :func:`simulate`'s world keywords (same defaults)."""
+    return SimConfig(start=pd.Timestamp(start), end=pd.Timestamp(end), locales=tuple(locales), **kwargs)
+
+
+def world_params(config: SimConfig) -> dict:
+    """The generation record kept in ``truth/params.json`` (without format and hashes)."""
+    return {"config": config.to_json(), "seed": config.seed, "versions": package_versions(),
+            "simulator_hash": source_hash(), "block_size": BLOCK_SIZE}
+
+
+def campaign_counts(contacts: pd.DataFrame, orders: pd.DataFrame, n_campaigns: int) -> tuple[np.ndarray, np.ndarray]:
+    """Treated contacts and redeemed orders per campaign (int64, shape (n_campaigns,)); int ``campaign_id``.
+
+    Counts add up over blocks, so the streaming writer sums them block by block.
+    """
+    treated = contacts["campaign_id"].to_numpy(dtype=np.int64)[(contacts["group"] == "treatment").to_numpy()]
+    redeemed = orders["campaign_id"].to_numpy(dtype=np.int64)
+    redeemed = redeemed[redeemed >= 0]
+    return (np.bincount(treated, minlength=n_campaigns).astype(np.int64),
+            np.bincount(redeemed, minlength=n_campaigns).astype(np.int64))
+
+
+def costed_campaigns(campaigns: pd.DataFrame, n_treated: np.ndarray, n_redeemed: np.ndarray) -> pd.DataFrame:
+    """A copy of the schedule with ``actual_cost`` (contacts × cost + redemptions × offer, currency) and
+    ``budget`` (actual cost + 15 %, rounded up to 100)."""
+    out = campaigns.copy()
+    out["actual_cost"] = np.round(n_treated * out["cost_per_contact"] + n_redeemed * out["offer_value"], 2)
+    out["budget"] = np.round(np.ceil(out["actual_cost"] * 1.15 / 100.0) * 100.0, 2)
+    return out
 
 
 def source_hash() -> str:

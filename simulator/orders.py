@@ -101,7 +101,8 @@ def render_orders(*, events: pd.DataFrame, pop: pd.DataFrame, shops: pd.DataFram
 
     ps = pop["price_sensitivity"].to_numpy()[local] * np.where(is_btyd, 0.0, lifecycle.PRICE_SENS_MULT[stage])
     camp_idx = events["campaign"].to_numpy()
-    offer = np.where(camp_idx >= 0, campaigns["offer_value"].to_numpy()[np.maximum(camp_idx, 0)], 0.0)
+    offers = np.append(campaigns["offer_value"].to_numpy(dtype=float), 0.0)  # last: no campaign (−1)
+    offer = offers[np.where(camp_idx >= 0, camp_idx, -1)]
     promo = rng.random(n) < 0.6 * ps
     discount = np.where(promo, subtotal * rng.uniform(0.05, 0.25, n) * ps, 0.0) + np.minimum(offer, 0.3 * subtotal)
     discount = np.round(np.where(is_btyd, 0.0, discount), 2)

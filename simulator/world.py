@@ -3,26 +3,28 @@
 Observed tables go to ``DIR/<table>.parquet`` (or ``.csv``); truth tables to ``DIR/truth/`` with
 ``truth/params.json`` holding the parameters, seed, package versions and a SHA-256 of every table's bytes.
 Writes go to a temporary sibling folder that is renamed into place at the end, so an interrupted or failed
-save never leaves a half-written world behind.
+save never leaves a half-written world behind. Every table goes through :class:`simulator.tablefile.TableFile`
+(fixed Parquet row groups and options), the writer ``simulator.simulate_to`` streams blocks into, so a world
+saved here and the same world streamed to disk are byte-identical.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import schema
+from .tablefile import TableFile
 
 FORMATS = ("parquet", "csv")
 
@@ -77,17 +79,6 @@ class World:
         return save_world(self, path, format=format, force=force)
 
 
-def _table_bytes(df: pd.DataFrame, fmt: str) -> bytes:
-    """Serialise one table deterministically (no pandas index, fixed writer options)."""
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    buf = io.BytesIO()
-    if fmt == "parquet":
-        pq.write_table(table, buf, compression="zstd", write_statistics=False, store_schema=True)
-    else:
-        pacsv.write_csv(table, buf)
-    return buf.getvalue()
-
-
 def _check_target(path: Path, force: bool) -> None:
     if path.exists() and not path.is_dir():
         raise WorldIOError(f"output path {path} exists and is not a folder")
@@ -100,34 +91,62 @@ def _check_target(path: Path, force: bool) -> None:
         raise WorldIOError(f"cannot write to {parent}")
 
 
-def save_world(world: World, path: str | os.PathLike, *, format: str = "parquet", force: bool = False) -> Path:
-    """Write ``world`` under ``path`` atomically; see the module docstring for the layout."""
-    if format not in FORMATS:
-        raise WorldIOError(f"unknown format {format!r}; choose parquet or csv")
+@contextmanager
+def atomic_folder(path: str | os.PathLike, *, force: bool = False) -> Iterator[Path]:
+    """Yield an empty temporary sibling of ``path``; on success it replaces ``path``, on any error it goes.
+
+    ``path`` must be absent or an empty folder unless ``force`` (:class:`WorldIOError` otherwise).
+    """
     path = Path(path).absolute()
     _check_target(path, force)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
-        hashes = {}
-        for name, df in world.tables.items():
-            data = _table_bytes(df, format)
-            (tmp / f"{name}.{format}").write_bytes(data)
-            hashes[name] = hashlib.sha256(data).hexdigest()
-        if world.truth is not None:
-            (tmp / "truth").mkdir()
-            for name, df in world.truth.tables.items():
-                data = _table_bytes(df, format)
-                (tmp / "truth" / f"{name}.{format}").write_bytes(data)
-                hashes[f"truth/{name}"] = hashlib.sha256(data).hexdigest()
-            params = dict(world.truth.params, format=format, hashes=hashes)
-            (tmp / "truth" / "params.json").write_text(json.dumps(params, indent=2, sort_keys=True) + "\n")
+        yield tmp
         if path.exists():
             shutil.rmtree(path)
         os.replace(tmp, path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return path
+
+
+def table_file(folder: Path, key: str, fmt: str) -> Path:
+    """File of table ``key`` ("orders" or "truth/orders") under a world folder."""
+    return folder / f"{key}.{fmt}"
+
+
+def write_params(folder: Path, params: dict, *, fmt: str, hashes: dict[str, str]) -> None:
+    """``truth/params.json``: the generation record plus the format and every table's SHA-256."""
+    text = json.dumps(dict(params, format=fmt, hashes=hashes), indent=2, sort_keys=True) + "\n"
+    (folder / "truth" / "params.json").write_text(text)
+
+
+def check_format(fmt: str) -> None:
+    """Raise :class:`WorldIOError` unless ``fmt`` is one of ``FORMATS``."""
+    if fmt not in FORMATS:
+        raise WorldIOError(f"unknown format {fmt!r}; choose parquet or csv")
+
+
+def save_world(world: World, path: str | os.PathLike, *, format: str = "parquet", force: bool = False) -> Path:
+    """Write ``world`` under ``path`` atomically; see the module docstring for the layout."""
+    check_format(format)
+    tables = dict(world.tables)
+    if world.truth is not None:
+        tables.update({f"truth/{k}": v for k, v in world.truth.tables.items()})
+    with atomic_folder(path, force=force) as tmp:
+        if world.truth is not None:
+            (tmp / "truth").mkdir()
+        hashes = {}
+        for key, df in tables.items():
+            out = TableFile(table_file(tmp, key, format), format)
+            try:
+                out.append(df)
+                hashes[key] = out.close()
+            finally:
+                out.abort()
+        if world.truth is not None:
+            write_params(tmp, world.truth.params, fmt=format, hashes=hashes)
+    return Path(path).absolute()
 
 
 def _coerce(df: pd.DataFrame, columns: dict[str, schema.Column]) -> pd.DataFrame:

@@ -136,3 +136,10 @@ def test_student_seed_is_keyed():
     assert 0 <= a < 2**63
     with pytest.raises(ValueError):
         simulator.student_seed("", "alice")
+
+
+def test_a_horizon_without_campaigns_still_has_orders():
+    """Two months: no campaign starts, yet orders (none redeeming an offer) are rendered."""
+    world = simulator.simulate(n_customers=2_000, end="2024-03-01", seed=3)
+    assert len(world.campaigns) == 0 and len(world.orders) > 0
+    assert (world.orders["discount"] >= 0).all()

@@ -1,0 +1,250 @@
+"""``simulate_to``: simulate a world block by block straight into its files, never holding the whole world.
+
+Workers generate customer blocks (as in ``engine.run_blocks``) and also reduce each block to its summary
+figures; the main process takes the blocks in block order, a bounded number in flight, shifts block-local
+ids to global ones, renders ids, conforms to ``simulator.schema`` and appends each table to its
+:class:`~simulator.tablefile.TableFile`. What needs the whole world stays small until the end:
+
+* calls: ``callcentre.queue_calls`` needs every call, so a block's calls are spilled to an Arrow file
+  and only the columns the queue reads (``QUEUE_COLUMNS``) are kept; queued at the end, then written;
+* campaigns: treated contacts and redeemed orders per campaign are counted block by block;
+* campaign effects: the five narrow contact columns ``campaigns.effects`` averages are kept.
+
+The files are byte-identical to ``simulate(...).save(path)`` with the same arguments, for any ``workers``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from pandas.api.types import union_categoricals
+
+from . import assemble, callcentre, campaigns as camp, engine, schema, summary, voice
+from .blocks import simulate_block
+from .config import CROSS_BORDER_LOCALES, SimConfig
+from .seeding import stream
+from .tablefile import TableFile
+from .world import atomic_folder, check_format, table_file, write_params
+
+QUEUE_COLUMNS = ("arrival_ts", "queue", "direction", "ivr_contained", "talk_s", "hold_s", "wrap_s")
+QUEUED_COLUMNS = ("wait_s", "abandoned", "agent_id", "talk_s", "hold_s", "wrap_s")  # set by the queue
+_CODED = ("queue", "direction")  # kept as categoricals (1 byte a call) until the queue runs
+EFFECT_COLUMNS = ("campaign_id", "p0", "p1", "y0", "y1")
+IN_FLIGHT_EXTRA = 1  # blocks submitted beyond one per worker (done, awaiting the main): bounds its memory
+
+
+def _file_key(key: str) -> str:
+    """``observed:orders`` → ``orders``; ``truth:orders`` → ``truth/orders`` (the params.json hash keys)."""
+    kind, name = key.split(":")
+    return name if kind == "observed" else f"truth/{name}"
+
+
+def _block_job(ctx, job: tuple[int, int, int]) -> tuple[dict[str, pd.DataFrame], summary.Stats]:
+    frames = simulate_block(ctx, *job)
+    observed = {k.split(":")[1]: v for k, v in frames.items() if k.startswith("observed:")}
+    truth = {k.split(":")[1]: v for k, v in frames.items() if k.startswith("truth:")}
+    return frames, summary.collect(observed, truth)
+
+
+def _run_job(job: tuple[int, int, int]):
+    return _block_job(engine._WORKER_CTX, job)
+
+
+def _blocks(ctx, *, workers: int, progress: bool):
+    """Yield ``(frames, stats)`` per block in block order, at most ``workers + IN_FLIGHT_EXTRA`` ahead."""
+    jobs = engine.block_jobs(ctx.config.n_customers)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=len(jobs), unit="block", desc="simulating", leave=False)
+    try:
+        if workers <= 1 or len(jobs) == 1:
+            for job in jobs:
+                yield _block_job(ctx, job)
+                bar and bar.update()
+            return
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=engine._init_worker,
+                                   initargs=(ctx,))
+        try:
+            todo = iter(jobs)
+            pending = deque(pool.submit(_run_job, job) for job in islice(todo, workers + IN_FLIGHT_EXTRA))
+            while pending:
+                result = pending.popleft().result()
+                for job in todo:
+                    pending.append(pool.submit(_run_job, job))
+                    break
+                yield result
+                bar and bar.update()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _final(df: pd.DataFrame, key: str, *, inplace: bool = True) -> pd.DataFrame:
+    kind, name = key.split(":")
+    return assemble.conform(assemble.render_ids(df, inplace=inplace),
+                            (schema.OBSERVED if kind == "observed" else schema.TRUTH)[name])
+
+
+class _CallSpill:
+    """A world's calls, block by block, in an Arrow file beside the output; the queue's columns in memory."""
+
+    def __init__(self, path: Path):
+        self.path, self._writer, self._narrow = path, None, []
+
+    def add(self, calls: pd.DataFrame) -> None:
+        table = pa.Table.from_pandas(calls, preserve_index=False)
+        if self._writer is None:
+            self._writer = pa.ipc.new_file(str(self.path), table.schema)
+        self._writer.write_table(table)
+        narrow = calls[list(QUEUE_COLUMNS)].copy()
+        for col in _CODED:
+            narrow[col] = narrow[col].astype("category")
+        self._narrow.append(narrow)
+
+    def write_queued(self, out: TableFile, agents: pd.DataFrame, rng: np.random.Generator) -> None:
+        """Queue every call (``callcentre.queue_calls``), then append the finished calls to ``out``."""
+        coded = {col: union_categoricals([b.pop(col) for b in self._narrow], sort_categories=True)
+                 for col in _CODED}
+        narrow = pd.concat(self._narrow, ignore_index=True).assign(**coded)
+        self._narrow = []
+        queued = callcentre.queue_calls(narrow, agents, rng=rng)
+        queued = {col: queued[col].to_numpy() for col in QUEUED_COLUMNS}
+        del narrow
+        self._writer.close()
+        self._writer = None
+        start = 0
+        with pa.memory_map(str(self.path)) as source:
+            reader = pa.ipc.open_file(source)
+            batches = (reader.get_batch(i) for i in range(reader.num_record_batches))
+            for batch in batches if reader.num_record_batches else [reader.schema.empty_table()]:
+                df = batch.to_pandas()
+                for col in QUEUED_COLUMNS:
+                    df[col] = queued[col][start:start + len(df)]
+                start += len(df)
+                out.append(_final(df, "observed:calls"))
+        os.remove(self.path)
+
+    def abort(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+
+
+def write_world(path, config: SimConfig, *, format: str = "parquet", force: bool = False, workers: int = 1,
+                progress: bool = False) -> tuple[Path, summary.Stats]:
+    """Stream the world of ``config`` into folder ``path`` (see :func:`simulate_to`).
+
+    Returns the absolute folder and the world's :class:`~simulator.summary.Stats` (for ``summarize``).
+    ``config.data_quality`` must be False: that layer works on the whole world (``simulate`` + ``save``).
+    """
+    check_format(format)
+    if config.data_quality:
+        raise ValueError("data_quality works on the whole world: use simulate(...).save(...)")
+    with atomic_folder(path, force=force) as tmp:
+        ctx = engine.build_context(config)
+        n_campaigns = len(ctx.campaigns)
+        (tmp / "truth").mkdir()
+        files: dict[str, TableFile] = {}
+        spill = _CallSpill(tmp / ".calls.arrow")
+        blocks = _blocks(ctx, workers=workers, progress=progress)
+
+        def write(key: str, df: pd.DataFrame) -> None:
+            if key not in files:
+                files[key] = TableFile(table_file(tmp, _file_key(key), format), format)
+            files[key].append(df)
+
+        try:
+            for key, df in (("observed:shops", ctx.shops), ("observed:products", ctx.products),
+                            ("observed:agents", ctx.agents), ("truth:kano_features", voice.kano_features_truth())):
+                write(key, _final(df, key, inplace=False))
+            offsets = dict.fromkeys(assemble.PRIMARY, 0)
+            n_treated = n_redeemed = np.zeros(n_campaigns, dtype=np.int64)
+            effect_cols, stats = [], summary.Stats()
+            for frames, block_stats in blocks:
+                rows = assemble.block_rows(frames)
+                for df in frames.values():
+                    assemble.shift_local_ids(df, offsets)
+                offsets = {t: offsets[t] + rows[t] for t in offsets}
+                contacts = frames["observed:campaign_contacts"]
+                t, r = engine.campaign_counts(contacts, frames["observed:orders"], n_campaigns)
+                n_treated, n_redeemed = n_treated + t, n_redeemed + r
+                effect_cols.append(contacts[list(EFFECT_COLUMNS)].copy())
+                spill.add(frames.pop("observed:calls"))
+                frames["truth:customers"]["person_id"] = frames["truth:customers"]["customer_id"]
+                for key in list(frames):
+                    write(key, _final(frames.pop(key), key))
+                stats.merge(block_stats)
+            campaigns = engine.costed_campaigns(ctx.campaigns, n_treated, n_redeemed)
+            effects = camp.effects(pd.concat(effect_cols, ignore_index=True), campaigns)
+            del effect_cols
+            write("observed:campaigns", _final(campaigns, "observed:campaigns"))
+            write("truth:campaign_effects", _final(effects, "truth:campaign_effects"))
+            hashes = {_file_key(key): f.close() for key, f in files.items()}  # frees their buffers
+            pa.default_memory_pool().release_unused()  # … before the queue, the main's peak
+            files["observed:calls"] = TableFile(table_file(tmp, "calls", format), format)
+            spill.write_queued(files["observed:calls"], ctx.agents, stream(config.seed, "queue"))
+            hashes["calls"] = files["observed:calls"].close()
+        finally:
+            blocks.close()
+            spill.abort()
+            for f in files.values():
+                f.abort()
+        write_params(tmp, engine.world_params(config), fmt=format, hashes=hashes)
+    stats.merge(summary.collect({"shops": ctx.shops, "campaigns": campaigns}))
+    return Path(path).absolute(), stats
+
+
+def simulate_to(path: str | os.PathLike, *, n_customers: int = 10_000, n_shops: int = 6, start="2024-01-01",
+                end="2026-01-01", mode: str = "lifecycle", locales=CROSS_BORDER_LOCALES,
+                data_quality: bool = False, seed: int = 0, workers: int = 1, progress: bool = False,
+                format: str = "parquet", force: bool = False) -> Path:
+    """Simulate a world and write it to folder ``path`` block by block, never holding the whole world.
+
+    The files are byte-identical to ``simulate(...).save(path, format=format)`` with the same arguments
+    (``truth/params.json`` and its SHA-256 hashes included), for any ``workers``. Main-process memory stays
+    bounded: a few blocks of 25,000 customers in flight, under 131,072 buffered rows per table, and the
+    world's calls reduced to the queue's seven columns (about 60 bytes per call).
+
+    Parameters
+    ----------
+    path : str or path-like
+        Output folder; created, must be absent or empty unless ``force``. Written into a temporary sibling
+        folder that is renamed into place at the end: after any error nothing half-written remains.
+    n_customers, n_shops, start, end, mode, locales, data_quality, seed, workers, progress
+        As in :func:`simulator.simulate`. ``data_quality=True`` works on the whole world (duplicates across
+        shops), so it falls back to ``simulate(...).save(...)`` in memory: use it on small worlds.
+    format : {"parquet", "csv"}, default="parquet"
+        File format of every table.
+    force : bool, default=False
+        Replace a non-empty ``path``.
+
+    Returns
+    -------
+    Path
+        The absolute path of the written world (``path``), to be read with :func:`simulator.load`.
+
+    Raises
+    ------
+    WorldIOError
+        ``path`` is not empty (without ``force``), is a file, or its parent is missing or read-only;
+        or ``format`` is unknown.
+    ConfigError
+        A parameter is out of range (as in :func:`simulator.simulate`).
+    """
+    config = engine.make_config(n_customers=n_customers, n_shops=n_shops, start=start, end=end, mode=mode,
+                                locales=locales, data_quality=data_quality, seed=seed)
+    if data_quality:
+        check_format(format)
+        world = engine.simulate(n_customers=n_customers, n_shops=n_shops, start=start, end=end, mode=mode,
+                                locales=locales, data_quality=True, seed=seed, workers=workers, progress=progress)
+        return world.save(path, format=format, force=force)
+    return write_world(path, config, format=format, force=force, workers=workers, progress=progress)[0]
