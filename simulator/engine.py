@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import os
 import platform
+from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
+from itertools import islice
 
 import numpy as np
 import pandas as pd
@@ -19,6 +22,7 @@ from .seeding import stream
 
 VERSIONED = ("numpy", "pandas", "pyarrow", "faker")
 _WORKER_CTX: Context | None = None
+IN_FLIGHT_EXTRA = 1  # blocks submitted beyond one per worker (done, awaiting the caller)
 
 
 def package_versions() -> dict[str, str]:
@@ -67,9 +71,12 @@ def _init_worker(ctx: Context) -> None:
     _WORKER_CTX = ctx
 
 
-def _run_block(args: tuple[int, int, int]) -> dict[str, pd.DataFrame]:
-    block, lo, hi = args
-    return simulate_block(_WORKER_CTX, block, lo, hi)
+def _simulate_job(ctx: Context, job: tuple[int, int, int]) -> dict[str, pd.DataFrame]:
+    return simulate_block(ctx, *job)
+
+
+def _run_task(task, job: tuple[int, int, int]):
+    return task(_WORKER_CTX, job)
 
 
 def block_jobs(n_customers: int) -> list[tuple[int, int, int]]:
@@ -77,28 +84,46 @@ def block_jobs(n_customers: int) -> list[tuple[int, int, int]]:
     return [(b, lo, min(lo + BLOCK_SIZE, n_customers)) for b, lo in enumerate(range(0, n_customers, BLOCK_SIZE))]
 
 
-def run_blocks(ctx: Context, *, workers: int = 1, progress: bool = False) -> list[dict[str, pd.DataFrame]]:
-    """Simulate every customer block, in block order; the result does not depend on ``workers``."""
+def iter_blocks(ctx: Context, *, task=_simulate_job, workers: int = 1, progress: bool = False) -> Iterator:
+    """Yield ``task(ctx, (block, lo, hi))`` for every customer block, in block order, whatever ``workers``.
+
+    ``task`` is a module-level function (it is pickled to the workers). With several workers at most
+    ``workers + IN_FLIGHT_EXTRA`` blocks are submitted ahead of the one being yielded, which bounds the
+    memory of finished blocks waiting for the caller.
+    """
     jobs = block_jobs(ctx.config.n_customers)
     bar = None
     if progress:
         from tqdm.auto import tqdm
         bar = tqdm(total=len(jobs), unit="block", desc="simulating", leave=False)
-    results = []
-    if workers <= 1 or len(jobs) == 1:
-        for job in jobs:
-            results.append(simulate_block(ctx, *job))
-            bar and bar.update()
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker,
-                                 initargs=(ctx,)) as pool:
-            for res in pool.map(_run_block, jobs):
-                results.append(res)
+    try:
+        if workers <= 1 or len(jobs) == 1:
+            for job in jobs:
+                yield task(ctx, job)
                 bar and bar.update()
-    if bar is not None:
-        bar.close()
-    return results
+            return
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker,
+                                   initargs=(ctx,))
+        try:
+            todo = iter(jobs)
+            pending = deque(pool.submit(_run_task, task, job) for job in islice(todo, workers + IN_FLIGHT_EXTRA))
+            while pending:
+                result = pending.popleft().result()
+                for job in todo:
+                    pending.append(pool.submit(_run_task, task, job))
+                    break
+                yield result
+                bar and bar.update()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        if bar is not None:
+            bar.close()
 
+
+def run_blocks(ctx: Context, *, workers: int = 1, progress: bool = False) -> list[dict[str, pd.DataFrame]]:
+    """Simulate every customer block, in block order; the result does not depend on ``workers``."""
+    return list(iter_blocks(ctx, workers=workers, progress=progress))
 
 def simulate(*, n_customers: int = 10_000, n_shops: int = 6, start="2024-01-01", end="2026-01-01",
              mode: str = "lifecycle", locales=CROSS_BORDER_LOCALES, data_quality: bool = False, seed: int = 0,

@@ -1,6 +1,6 @@
 """``simulate_to``: simulate a world block by block straight into its files, never holding the whole world.
 
-Workers generate customer blocks (as in ``engine.run_blocks``) and also reduce each block to its summary
+Workers generate customer blocks (``engine.iter_blocks``) and also reduce each block to its summary
 figures; the main process takes the blocks in block order, a bounded number in flight, shifts block-local
 ids to global ones, renders ids, conforms to ``simulator.schema`` and appends each table to its
 :class:`~simulator.tablefile.TableFile`. What needs the whole world stays small until the end:
@@ -16,9 +16,6 @@ The files are byte-identical to ``simulate(...).save(path)`` with the same argum
 from __future__ import annotations
 
 import os
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +34,6 @@ QUEUE_COLUMNS = ("arrival_ts", "queue", "direction", "ivr_contained", "talk_s", 
 QUEUED_COLUMNS = ("wait_s", "abandoned", "agent_id", "talk_s", "hold_s", "wrap_s")  # set by the queue
 _CODED = ("queue", "direction")  # kept as categoricals (1 byte a call) until the queue runs
 EFFECT_COLUMNS = ("campaign_id", "p0", "p1", "y0", "y1")
-IN_FLIGHT_EXTRA = 1  # blocks submitted beyond one per worker (done, awaiting the main): bounds its memory
 
 
 def _file_key(key: str) -> str:
@@ -51,42 +47,6 @@ def _block_job(ctx, job: tuple[int, int, int]) -> tuple[dict[str, pd.DataFrame],
     observed = {k.split(":")[1]: v for k, v in frames.items() if k.startswith("observed:")}
     truth = {k.split(":")[1]: v for k, v in frames.items() if k.startswith("truth:")}
     return frames, summary.collect(observed, truth)
-
-
-def _run_job(job: tuple[int, int, int]):
-    return _block_job(engine._WORKER_CTX, job)
-
-
-def _blocks(ctx, *, workers: int, progress: bool):
-    """Yield ``(frames, stats)`` per block in block order, at most ``workers + IN_FLIGHT_EXTRA`` ahead."""
-    jobs = engine.block_jobs(ctx.config.n_customers)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=len(jobs), unit="block", desc="simulating", leave=False)
-    try:
-        if workers <= 1 or len(jobs) == 1:
-            for job in jobs:
-                yield _block_job(ctx, job)
-                bar and bar.update()
-            return
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=engine._init_worker,
-                                   initargs=(ctx,))
-        try:
-            todo = iter(jobs)
-            pending = deque(pool.submit(_run_job, job) for job in islice(todo, workers + IN_FLIGHT_EXTRA))
-            while pending:
-                result = pending.popleft().result()
-                for job in todo:
-                    pending.append(pool.submit(_run_job, job))
-                    break
-                yield result
-                bar and bar.update()
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-    finally:
-        if bar is not None:
-            bar.close()
 
 
 def _final(df: pd.DataFrame, key: str, *, inplace: bool = True) -> pd.DataFrame:
@@ -155,7 +115,7 @@ def write_world(path, config: SimConfig, *, format: str = "parquet", force: bool
         (tmp / "truth").mkdir()
         files: dict[str, TableFile] = {}
         spill = _CallSpill(tmp / ".calls.arrow")
-        blocks = _blocks(ctx, workers=workers, progress=progress)
+        blocks = engine.iter_blocks(ctx, task=_block_job, workers=workers, progress=progress)
 
         def write(key: str, df: pd.DataFrame) -> None:
             if key not in files:
