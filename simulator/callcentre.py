@@ -1,8 +1,8 @@
 """The call centre: agents on shifts, the call log of each block, and the ACD queue that sets waits.
 
 Calls arrive per block: the calls of phone tickets and their follow-ups, chasers for e-mail and chat
-tickets, general calls (order status, delivery, account) at a small rate per customer, and a few
-outbound calls, all while the lines are open (08:00–22:00) with a late-morning and an evening peak.
+tickets, general calls (order status, delivery, account) at a small rate per active customer (from
+signup until the customer's true churn), and a few outbound calls, all while the lines are open (08:00–22:00) with a late-morning and an evening peak.
 Waits are set once for the whole world (:func:`queue_calls`): per queue and 30-minute interval the
 offered load A = arrivals × mean handle time / 1800 s meets the N agents on shift; a call waits with the
 Erlang-C probability C(N, A) and then an exponential time with rate (N − A)/AHT (Gans, Koole & Mandelbaum
@@ -23,7 +23,7 @@ OPEN_HOURS = (8, 22)                                           # lines open, hou
 # relative inbound volume per open hour 08..21 (late-morning and evening peaks) and per weekday Mon..Sun
 CALL_HOUR_PROFILE = np.array([0.7, 1.0, 1.35, 1.4, 1.1, 0.95, 1.0, 1.05, 1.0, 0.95, 1.05, 1.3, 1.4, 1.0])
 CALL_DOW_PROFILE = np.array([1.15, 1.05, 1.0, 1.0, 0.95, 0.9, 0.95])
-GENERAL_CALLS_PER_YEAR = 4.0   # calls not tied to a ticket, per customer and year on the books
+GENERAL_CALLS_PER_YEAR = 4.0   # calls not tied to a ticket, per active customer-year (signup → churn)
 OUTBOUND_SHARE = 0.08          # share of the general calls that the centre places (outbound)
 PHONE_FOLLOWUP_P = 0.35        # extra calls of a phone ticket not solved at once ~ Binomial(2, p)
 CHASER_P = 0.15                # P(an e-mail/chat/social ticket not solved at once is chased by phone)
@@ -38,8 +38,11 @@ WRAP_SHAPE, WRAP_SCALE_S = 4.0, 8.0  # after-call work ~ Gamma (mean 32 s)
 AHT_S = 255.0                  # expected handle time, for staffing
 PATIENCE_S = 150.0             # mean caller patience (exponential)
 INTERVAL_S = 1800              # ACD reporting interval
-AGENT_CALLS_PER_YEAR = 2.7     # expected agent-handled inbound calls per customer-year, for staffing
-ON_BOOKS_SHARE = 0.6           # staffing plans for this share of the customers on the books
+AGENT_CALLS_PER_YEAR = 2.7     # expected agent-handled inbound calls per active customer-year, for staffing
+# staffing plans for this share of all customers being active (signed up, not churned): the share measured
+# at about 60 % of a default 2-year world (0.24–0.39 active from mid-horizon to the end in lifecycle
+# mode), per generative mode
+ACTIVE_SHARE = {"lifecycle": 0.32, "btyd": 0.58, "mixed": 0.45}
 STAFFING_BETA = 0.5            # square-root staffing N = A + β√A per hour
 
 
@@ -97,15 +100,15 @@ def _queue_shares(shops: pd.DataFrame) -> dict[str, tuple[str, float]]:
     return {q: (loc, s / total) for q, (loc, s) in shares.items()}
 
 
-def staffing_plan(*, n_customers: float, share: float) -> dict[str, int]:
+def staffing_plan(*, n_customers: float, share: float, mode: str = "lifecycle") -> dict[str, int]:
     """Agents per shift for a queue serving ``share`` of ``n_customers`` (square-root staffing).
 
-    The hourly load forecast A_h (Erlangs; ``ON_BOOKS_SHARE`` of the customers on the books, as planned
+    The hourly load forecast A_h (Erlangs; ``ACTIVE_SHARE[mode]`` of the customers active, as planned
     in mid-horizon, on the busiest weekday) needs N_h = max(1, ⌈A_h + β√A_h⌉) agents; the early shift
     covers 08:00, the late shift the evening, and the day shift tops up the middle of the day.
     Returns ``{"early": e, "day": d, "late": l}`` (agents per shift).
     """
-    customers = n_customers * share * ON_BOOKS_SHARE
+    customers = n_customers * share * ACTIVE_SHARE[mode]
     calls_per_day = customers * AGENT_CALLS_PER_YEAR / 365.0 * CALL_DOW_PROFILE.max() / CALL_DOW_PROFILE.mean()
     load = calls_per_day * CALL_HOUR_PROFILE / CALL_HOUR_PROFILE.sum() * AHT_S / 3600.0
     need = np.maximum(1, np.ceil(load + STAFFING_BETA * np.sqrt(load))).astype(int)
@@ -117,12 +120,13 @@ def staffing_plan(*, n_customers: float, share: float) -> dict[str, int]:
     return {"early": early, "day": int(max(0, rest[covers["day"]].max())), "late": late}
 
 
-def make_agents(*, shops: pd.DataFrame, n_customers: int, pools, rng: np.random.Generator) -> pd.DataFrame:
+def make_agents(*, shops: pd.DataFrame, n_customers: int, pools, rng: np.random.Generator,
+                mode: str = "lifecycle") -> pd.DataFrame:
     """The agents: per queue and shift as many as :func:`staffing_plan` says.
 
     A queue's share of ``n_customers`` is estimated from the shops (domestic shops count 1.5×, a
-    cross-border shop's customers split by its buyer locales). Staffing is sized for the customers on the
-    books in mid-horizon, so the last months, the evening peak and 11.11 run short.
+    cross-border shop's customers split by its buyer locales). Staffing is sized for the customers
+    active in mid-horizon, so the last months, the evening peak and 11.11 run short.
     A default world (10k customers) gets one early and one late agent per queue.
 
     Parameters
@@ -135,6 +139,8 @@ def make_agents(*, shops: pd.DataFrame, n_customers: int, pools, rng: np.random.
         Identity pools for :func:`simulator.identities.render_people` (the queues' locales).
     rng : Generator
         Source of every random draw.
+    mode : {"lifecycle", "btyd", "mixed"}, default="lifecycle"
+        The world's generative mode, which sets the share of customers active (``ACTIVE_SHARE``).
 
     Returns
     -------
@@ -145,7 +151,7 @@ def make_agents(*, shops: pd.DataFrame, n_customers: int, pools, rng: np.random.
     """
     frames = []
     for queue, (locale, share) in _queue_shares(shops).items():
-        plan = staffing_plan(n_customers=n_customers, share=share)
+        plan = staffing_plan(n_customers=n_customers, share=share, mode=mode)
         k = sum(plan.values())
         people = identities.render_people(n=k, locale=locale, pools=pools, rng=rng)
         frames.append(pd.DataFrame({"name": people["name"].to_numpy(dtype=object), "queue": queue,
@@ -210,11 +216,13 @@ def _ticket_calls(tickets: pd.DataFrame, rng: np.random.Generator) -> pd.DataFra
                          "arrival_ts": arrival, "direction": "inbound"})[keep]
 
 
-def _general_calls(customers: pd.DataFrame, end64: np.datetime64, rng: np.random.Generator) -> pd.DataFrame:
-    """Calls not tied to a ticket: Poisson per customer-year after signup, thinned by weekday."""
+def _general_calls(customers: pd.DataFrame, until: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
+    """Calls not tied to a ticket: Poisson per active customer-year, from signup to ``until`` (churn or
+    horizon, datetime64[s] per customer, exclusive), thinned by weekday."""
     signup = customers["signup_date"].to_numpy().astype("datetime64[s]")
     first_day = signup.astype("datetime64[D]")
-    days = np.maximum((end64.astype("datetime64[D]") - first_day).astype(np.int64), 0)
+    last_day = until.astype("datetime64[D]")
+    days = np.maximum((last_day - first_day).astype(np.int64) + (until > last_day), 0)
     accept_max = CALL_DOW_PROFILE.max() / CALL_DOW_PROFILE.mean()
     k = rng.poisson(GENERAL_CALLS_PER_YEAR * days / 365.25 * accept_max)
     who = np.repeat(np.arange(len(customers)), k)
@@ -222,7 +230,7 @@ def _general_calls(customers: pd.DataFrame, end64: np.datetime64, rng: np.random
     dow = (day.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
     keep = rng.random(len(who)) < CALL_DOW_PROFILE[dow] / CALL_DOW_PROFILE.max()
     arrival = _times_on_days(day, rng)
-    keep &= arrival >= signup[who]
+    keep &= (arrival >= signup[who]) & (arrival < until[who])
     direction = np.where(rng.random(len(who)) < OUTBOUND_SHARE, "outbound", "inbound")
     return pd.DataFrame({"customer_id": customers["customer_id"].to_numpy(dtype=np.int64)[who], "ticket_id": -1,
                          "arrival_ts": arrival, "direction": direction})[keep]
@@ -238,7 +246,7 @@ def _ani(phone: np.ndarray, locale: np.ndarray, rng: np.random.Generator) -> np.
 
 
 def render_calls(*, tickets: pd.DataFrame, customers: pd.DataFrame, end: pd.Timestamp,
-                 rng: np.random.Generator) -> pd.DataFrame:
+                 rng: np.random.Generator, churn_ts: np.ndarray | None = None) -> pd.DataFrame:
     """The block's call log before queueing (``wait_s`` NaN, ``abandoned`` False, ``agent_id`` −1).
 
     Parameters
@@ -251,6 +259,9 @@ def render_calls(*, tickets: pd.DataFrame, customers: pd.DataFrame, end: pd.Time
         Horizon (exclusive).
     rng : Generator
         Source of every random draw.
+    churn_ts : ndarray of datetime64[s], shape (len(customers),), optional
+        Each customer's true churn time (NaT: active at the horizon); general calls stop there. Default:
+        nobody churns. Calls about a ticket still follow their ticket.
 
     Returns
     -------
@@ -261,7 +272,11 @@ def render_calls(*, tickets: pd.DataFrame, customers: pd.DataFrame, end: pd.Time
         a few formats; ``queue`` by language; talk/hold/wrap in seconds (0 for IVR-contained calls).
     """
     end64 = np.datetime64(end, "s")
-    calls = pd.concat([_ticket_calls(tickets, rng), _general_calls(customers, end64, rng)], ignore_index=True)
+    until = np.full(len(customers), end64)
+    if churn_ts is not None:
+        churn = np.asarray(churn_ts).astype("datetime64[s]")
+        until = np.where(np.isnat(churn), end64, np.minimum(churn, end64))
+    calls = pd.concat([_ticket_calls(tickets, rng), _general_calls(customers, until, rng)], ignore_index=True)
     calls = calls[calls["arrival_ts"] < end64]
     calls = calls.sort_values(["customer_id", "arrival_ts"], kind="stable").reset_index(drop=True)
     n = len(calls)

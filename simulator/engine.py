@@ -48,7 +48,7 @@ def build_context(config: SimConfig) -> Context:
     shops = catalog.make_shops(n_shops=config.n_shops, start=config.start, end=config.end,
                                locales=config.locales, pools=pools, rng=stream(seed, "shops"))
     products = catalog.make_products(shops, rng=stream(seed, "products"))
-    agents = callcentre.make_agents(shops=shops, n_customers=config.n_customers, pools=pools,
+    agents = callcentre.make_agents(shops=shops, n_customers=config.n_customers, pools=pools, mode=config.mode,
                                     rng=stream(seed, "agents"))
     ws = calendar.week_starts(config.start, config.n_weeks)
     campaigns = camp.make_campaigns(shops=shops, n_weeks=config.n_weeks, week_start=ws,

@@ -219,7 +219,7 @@ def test_queue_step_keeps_rows_and_fills_consistent_outcomes(world_parts):
 
 def test_default_like_load_gets_a_realistic_service_level():
     agents = agents_for(10_000)
-    per_day = 10_000 * 0.75 * callcentre.ON_BOOKS_SHARE * callcentre.AGENT_CALLS_PER_YEAR / 365  # domestic
+    per_day = 10_000 * 0.75 * callcentre.ACTIVE_SHARE["lifecycle"] * callcentre.AGENT_CALLS_PER_YEAR / 365  # domestic
     q = callcentre.queue_calls(synthetic_weeks(agents, calls_per_day=per_day, weeks=8), agents,
                                rng=np.random.default_rng(1))
     assert 0.70 < sl20(q) < 0.92
@@ -263,6 +263,23 @@ def test_same_seed_same_log(world_parts):
     pd.testing.assert_frame_equal(world_parts["queued"], queued)
     other = callcentre.queue_calls(again, world_parts["agents"], rng=np.random.default_rng(7))
     assert not other["wait_s"].equals(queued["wait_s"])
+
+
+def test_general_calls_stop_at_churn_and_ticket_calls_do_not(world_parts):
+    customers, tickets = world_parts["customers"], world_parts["tickets"]
+    rng = np.random.default_rng(9)
+    churn = np.where(rng.random(len(customers)) < 0.5, customers["signup_date"].to_numpy()
+                     + np.timedelta64(90, "D"), np.datetime64("NaT")).astype("datetime64[s]")
+    calls = callcentre.render_calls(tickets=tickets, customers=customers, end=END, rng=np.random.default_rng(5),
+                                    churn_ts=churn)
+    by_id = pd.Series(churn, index=customers["customer_id"])
+    general = calls[(calls["ticket_id"] < 0) & (calls["customer_id"] >= 0)]
+    c = by_id.reindex(general["customer_id"]).to_numpy()
+    assert not (~np.isnat(c) & (general["arrival_ts"].to_numpy() >= c)).any()
+    before = world_parts["calls"]
+    assert len(general) < 0.8 * ((before["ticket_id"] < 0) & (before["customer_id"] >= 0)).sum()
+    ticket_calls = calls.loc[calls["ticket_id"] >= 0, "ticket_id"].value_counts().sort_index()
+    assert ticket_calls.index.equals(before.loc[before["ticket_id"] >= 0, "ticket_id"].value_counts().sort_index().index)
 
 
 def test_agents_without_buyer_weights_split_cross_border_customers_evenly():

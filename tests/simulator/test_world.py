@@ -60,6 +60,18 @@ def test_no_purchase_after_true_churn(world):
     assert not late.any(), o[late].head()
 
 
+def test_no_general_call_after_true_churn(world):
+    """A churned customer stops calling; only the calls of a ticket opened before may follow it."""
+    churn = world.truth.customers.set_index("customer_id")["churn_ts"]
+    calls = world.calls[world.calls["customer_id"] != ""]
+    c = churn.reindex(calls["customer_id"]).to_numpy()
+    late = ~pd.isna(c) & (calls["arrival_ts"].to_numpy() >= c)
+    assert not (late & (calls["ticket_id"] == "").to_numpy()).any()
+    tickets = world.tickets.set_index("ticket_id")
+    opened = tickets["opened_ts"].reindex(calls.loc[late, "ticket_id"]).to_numpy()
+    assert (opened <= calls.loc[late, "arrival_ts"].to_numpy()).all()
+
+
 def test_nothing_happens_at_or_after_the_horizon(world):
     end = pd.Timestamp(world.truth.params["config"]["end"])
     assert (world.orders["order_ts"] < end).all()
