@@ -52,8 +52,8 @@ def concat_blocks(results: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFr
     return out
 
 
-def format_ids(values: np.ndarray, prefix: str, digits: int) -> pd.arrays.ArrowStringArray:
-    """Integers → ``prefix`` + zero-padded (value+1); −1 → "". Built straight into an Arrow string buffer."""
+def format_id_array(values: np.ndarray, prefix: str, digits: int) -> pa.LargeStringArray:
+    """Integers → ``prefix`` + zero-padded (value+1); −1 → "". Built straight into Arrow string buffers."""
     v = np.asarray(values, dtype=np.int64)
     present = v >= 0
     q = v[present] + 1
@@ -63,11 +63,14 @@ def format_ids(values: np.ndarray, prefix: str, digits: int) -> pd.arrays.ArrowS
     for k in range(width - 1, len(prefix) - 1, -1):
         q, r = np.divmod(q, 10)
         buf[k] = 48 + r
-    lengths = np.where(present, width, 0).astype(np.int32)
-    offsets = np.zeros(len(v) + 1, dtype=np.int32)
-    np.cumsum(lengths, out=offsets[1:])
-    arr = pa.StringArray.from_buffers(len(v), pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(buf.T)))
-    return pd.array(arr, dtype="str")
+    offsets = np.zeros(len(v) + 1, dtype=np.int64)
+    np.cumsum(np.where(present, width, 0), out=offsets[1:])
+    return pa.LargeStringArray.from_buffers(len(v), pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(buf.T)))
+
+
+def format_ids(values: np.ndarray, prefix: str, digits: int) -> pd.arrays.ArrowStringArray:
+    """:func:`format_id_array` as a pandas ``str`` array."""
+    return pd.array(format_id_array(values, prefix, digits), dtype="str")
 
 
 def to_arrow_strings(df: pd.DataFrame) -> pd.DataFrame:

@@ -16,6 +16,7 @@ The files are byte-identical to ``simulate(...).save(path)`` with the same argum
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -42,11 +43,53 @@ def _file_key(key: str) -> str:
     return name if kind == "observed" else f"truth/{name}"
 
 
-def _block_job(ctx, job: tuple[int, int, int]) -> tuple[dict[str, pd.DataFrame], summary.Stats]:
+@dataclass
+class EncodedBlock:
+    """A customer block as a worker hands it to the writer: tables ready to write but for global ids.
+
+    ``tables`` are schema-conformed Arrow tables whose block-local id columns (``assemble.LOCAL_IDS``) hold
+    the local ids rendered as strings (so the Arrow schema is final); ``local_ids`` keeps those columns'
+    integers for the main process to offset and render again. Calls stay a DataFrame (queued at the end).
+    """
+
+    tables: dict[str, pa.Table]
+    local_ids: dict[str, dict[str, np.ndarray]]
+    rows: dict[str, int]
+    calls: pd.DataFrame
+    n_treated: np.ndarray
+    n_redeemed: np.ndarray
+    effects: pd.DataFrame
+    stats: summary.Stats
+
+
+def _block_job(ctx, job: tuple[int, int, int]) -> EncodedBlock:
+    """Simulate one block and do in the worker all the writer's work that needs no global offset."""
     frames = simulate_block(ctx, *job)
     observed = {k.split(":")[1]: v for k, v in frames.items() if k.startswith("observed:")}
     truth = {k.split(":")[1]: v for k, v in frames.items() if k.startswith("truth:")}
-    return frames, summary.collect(observed, truth)
+    stats = summary.collect(observed, truth)
+    contacts = frames["observed:campaign_contacts"]
+    n_treated, n_redeemed = engine.campaign_counts(contacts, frames["observed:orders"], len(ctx.campaigns))
+    effects = contacts[list(EFFECT_COLUMNS)].copy()
+    rows = assemble.block_rows(frames)
+    calls = frames.pop("observed:calls")
+    frames["truth:customers"]["person_id"] = frames["truth:customers"]["customer_id"]
+    tables, local_ids = {}, {}
+    for key in list(frames):
+        df = frames.pop(key)
+        local_ids[key] = {c: df[c].to_numpy(dtype=np.int64) for c in assemble.LOCAL_IDS if c in df.columns}
+        tables[key] = pa.Table.from_pandas(_final(df, key), preserve_index=False)
+    return EncodedBlock(tables=tables, local_ids=local_ids, rows=rows, calls=calls, n_treated=n_treated,
+                        n_redeemed=n_redeemed, effects=effects, stats=stats)
+
+
+def _globalised(table: pa.Table, local_ids: dict[str, np.ndarray], offsets: dict[str, int]) -> pa.Table:
+    """``table`` with each block-local id column replaced by its global id string (−1 stays "")."""
+    for col, values in local_ids.items():
+        shifted = np.where(values >= 0, values + offsets[assemble.LOCAL_IDS[col]], -1)
+        i = table.schema.get_field_index(col)
+        table = table.set_column(i, table.schema.field(i), assemble.format_id_array(shifted, *schema.ID_FORMATS[col]))
+    return table
 
 
 def _final(df: pd.DataFrame, key: str, *, inplace: bool = True) -> pd.DataFrame:
@@ -129,20 +172,15 @@ def write_world(path, config: SimConfig, *, format: str = "parquet", force: bool
             offsets = dict.fromkeys(assemble.PRIMARY, 0)
             n_treated = n_redeemed = np.zeros(n_campaigns, dtype=np.int64)
             effect_cols, stats = [], summary.Stats()
-            for frames, block_stats in blocks:
-                rows = assemble.block_rows(frames)
-                for df in frames.values():
-                    assemble.shift_local_ids(df, offsets)
-                offsets = {t: offsets[t] + rows[t] for t in offsets}
-                contacts = frames["observed:campaign_contacts"]
-                t, r = engine.campaign_counts(contacts, frames["observed:orders"], n_campaigns)
-                n_treated, n_redeemed = n_treated + t, n_redeemed + r
-                effect_cols.append(contacts[list(EFFECT_COLUMNS)].copy())
-                spill.add(frames.pop("observed:calls"))
-                frames["truth:customers"]["person_id"] = frames["truth:customers"]["customer_id"]
-                for key in list(frames):
-                    write(key, _final(frames.pop(key), key))
-                stats.merge(block_stats)
+            for block in blocks:
+                for key, table in block.tables.items():
+                    write(key, _globalised(table, block.local_ids[key], offsets))
+                assemble.shift_local_ids(block.calls, offsets)
+                spill.add(block.calls)
+                offsets = {t: offsets[t] + block.rows[t] for t in offsets}
+                n_treated, n_redeemed = n_treated + block.n_treated, n_redeemed + block.n_redeemed
+                effect_cols.append(block.effects)
+                stats.merge(block.stats)
             campaigns = engine.costed_campaigns(ctx.campaigns, n_treated, n_redeemed)
             effects = camp.effects(pd.concat(effect_cols, ignore_index=True), campaigns)
             del effect_cols
