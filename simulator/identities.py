@@ -5,15 +5,23 @@ names, given names, ASCII user-name stems, companies and job titles once; custom
 numpy sampling from those pools and Arrow string kernels (Faker per row is ~50× slower and its zh_CN
 e-mails collide). E-mails are unique by construction (``user`` + customer number); places and phone formats
 come from :mod:`simulator.geography`, domains from :mod:`simulator.data.words`.
+
+The pools of the supported locales are shipped as ``data/pools.json`` (the same Faker draws, written by
+``python -m simulator.identities``; a test redraws them), which saves every process ~0.5 s of Faker
+set-up; other sizes or Faker versions are drawn on first use.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,10 +30,13 @@ import pyarrow.compute as pc
 from faker import Faker
 
 from .data.words import COMPANY_DOMAIN_WORDS, COMPANY_TLD, EMAIL_DOMAINS
-from .geography import PHONE_WIDTH, draw_phones, draw_places, load_geography
+from .geography import LOCALE_INFO, PHONE_WIDTH, draw_phones, draw_places, load_geography
 from .seeding import stream_int
 
 POOL_SEED = 20_240_101  # pools are shared by all worlds: only the sampling depends on the world seed
+POOL_SIZE = 250         # names per field (companies: half, job titles: a quarter)
+POOL_FILE = Path(__file__).parent / "data" / "pools.json"
+SHIPPED_LOCALES = tuple(LOCALE_INFO)  # every supported locale
 FAMILY_FIRST = ("zh_CN", "ja_JP")  # name order: family name first, no space
 HORIZON_YEAR = 2025                 # birth_year = HORIZON_YEAR - age
 AGE_MEAN, AGE_SD = 34.0, 11.0       # customer age (years), normal clipped to [18, 75]
@@ -51,7 +62,7 @@ class Pools:
     """Pools by locale, drawn on first use (a world pays only for the locales its shops sell to)."""
 
     locales: tuple[str, ...]
-    size: int = 250
+    size: int = POOL_SIZE
 
     def __getitem__(self, locale: str) -> LocalePool:
         if locale not in self.locales:
@@ -67,7 +78,31 @@ def _ascii(stem: str) -> str:
 
 @lru_cache(maxsize=16)
 def _locale_pool(locale: str, size: int) -> LocalePool:
-    """Draw one locale's pool with its own seeded Faker instance (cached per process).
+    """One locale's pool: shipped in ``POOL_FILE`` if it is there for this size and Faker version, else
+    drawn with Faker (:func:`draw_pool`); cached per process."""
+    shipped = _shipped_pools() if size == POOL_SIZE else {}
+    return shipped[locale] if locale in shipped else draw_pool(locale, size)
+
+
+@lru_cache(maxsize=1)
+def _shipped_pools() -> dict[str, LocalePool]:
+    """The pools in ``POOL_FILE`` by locale ({} if it was written with another Faker version)."""
+    data = json.loads(POOL_FILE.read_text(encoding="utf-8"))
+    if data["faker"] != metadata.version("faker") or data["size"] != POOL_SIZE or data["seed"] != POOL_SEED:
+        return {}
+    return {loc: LocalePool(**{k: np.array(v, dtype=object) for k, v in pool.items()})
+            for loc, pool in data["pools"].items()}
+
+
+def write_pool_file(path: Path = POOL_FILE) -> None:
+    """Draw the built-in locales' pools with Faker and write them to ``path`` (JSON, UTF-8)."""
+    pools = {loc: {k: v.tolist() for k, v in asdict(draw_pool(loc, POOL_SIZE)).items()} for loc in SHIPPED_LOCALES}
+    data = {"faker": metadata.version("faker"), "seed": POOL_SEED, "size": POOL_SIZE, "pools": pools}
+    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def draw_pool(locale: str, size: int) -> LocalePool:
+    """Draw one locale's pool with its own seeded Faker instance.
 
     The draws depend on ``locale`` and ``size`` only, never on which other locales a world uses.
     """
@@ -92,7 +127,7 @@ def _locale_pool(locale: str, size: int) -> LocalePool:
     )
 
 
-def build_pools(locales: Sequence[str], *, seed: int | None = None, size: int = 250) -> Pools:
+def build_pools(locales: Sequence[str], *, seed: int | None = None, size: int = POOL_SIZE) -> Pools:
     """Identity pools for ``locales`` (zh_CN always included), ``size`` names per field.
 
     Pools do not depend on the world ``seed`` (accepted for the call signature) or on which other locales
@@ -243,3 +278,7 @@ def render_jobs(*, n: int, locale: str, pools: Pools, rng: np.random.Generator) 
     """``n`` job titles of ``locale`` drawn from its pool; object array of shape ``(n,)``."""
     pool = pools[locale]
     return pool.job[rng.integers(0, len(pool.job), n)]
+
+
+if __name__ == "__main__":
+    write_pool_file(Path(sys.argv[1]) if len(sys.argv) > 1 else POOL_FILE)

@@ -209,3 +209,20 @@ def test_a_million_customers_render_in_seconds(pools):
     elapsed = time.perf_counter() - t0
     assert len(df) == n and df["email"].is_unique
     assert elapsed < 6.0, f"{elapsed:.1f} s for 1M customers (target ~3 s on an idle 2-core machine)"
+
+
+def test_shipped_pools_are_the_faker_draws(tmp_path):
+    """data/pools.json holds exactly what Faker draws now (regenerate: python -m simulator.identities)."""
+    fresh = tmp_path / "pools.json"
+    identities.write_pool_file(fresh)
+    assert fresh.read_text(encoding="utf-8") == identities.POOL_FILE.read_text(encoding="utf-8")
+    shipped = identities._shipped_pools()
+    assert set(shipped) == set(identities.SHIPPED_LOCALES)
+    drawn = identities.draw_pool("fr_FR", identities.POOL_SIZE)
+    assert all((getattr(drawn, k) == getattr(shipped["fr_FR"], k)).all() for k in ("last", "user", "company", "job"))
+
+
+def test_other_sizes_are_drawn_with_faker():
+    small = identities._locale_pool("de_DE", 20)
+    assert len(small.last) == 20 and len(small.company) == 10
+    assert list(small.last) == list(identities.draw_pool("de_DE", 20).last)
