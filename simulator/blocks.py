@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from . import btyd, callcentre, identities, latent, lifecycle, sales, service, voice
-from .assemble import to_arrow_strings
 from .config import SimConfig
 from .orders import render_orders
 from .seeding import stream
@@ -122,7 +121,7 @@ def simulate_block(ctx: Context, block: int, lo: int, hi: int) -> dict[str, pd.D
         "observed:opportunities": opps, "truth:customers": truth_c, "truth:stage_spells": _spells(hist, end),
         "truth:satisfaction": sat, "truth:orders": t_orders,
     }
-    return {k: to_arrow_strings(v) for k, v in frames.items()}
+    return frames
 
 
 def _contacts(contacts: pd.DataFrame, orders: pd.DataFrame, campaigns: pd.DataFrame, rng) -> pd.DataFrame:

@@ -72,7 +72,8 @@ def _init_worker(ctx: Context) -> None:
 
 
 def _simulate_job(ctx: Context, job: tuple[int, int, int]) -> dict[str, pd.DataFrame]:
-    return simulate_block(ctx, *job)
+    """One block's frames with Arrow strings (cheap to pickle back and to concatenate)."""
+    return {k: assemble.to_arrow_strings(v) for k, v in simulate_block(ctx, *job).items()}
 
 
 def _run_task(task, job: tuple[int, int, int]):

@@ -47,9 +47,9 @@ def _file_key(key: str) -> str:
 class EncodedBlock:
     """A customer block as a worker hands it to the writer: tables ready to write but for global ids.
 
-    ``tables`` are schema-conformed Arrow tables whose block-local id columns (``assemble.LOCAL_IDS``) hold
-    the local ids rendered as strings (so the Arrow schema is final); ``local_ids`` keeps those columns'
-    integers for the main process to offset and render again. Calls stay a DataFrame (queued at the end).
+    ``tables`` are schema-conformed Arrow tables whose block-local id columns (``assemble.LOCAL_IDS``) are
+    empty strings (so the Arrow schema is final); ``local_ids`` keeps those columns' integers for the main
+    process to offset and render. Calls stay a DataFrame (queued at the end).
     """
 
     tables: dict[str, pa.Table]
@@ -78,6 +78,8 @@ def _block_job(ctx, job: tuple[int, int, int]) -> EncodedBlock:
     for key in list(frames):
         df = frames.pop(key)
         local_ids[key] = {c: df[c].to_numpy(dtype=np.int64) for c in assemble.LOCAL_IDS if c in df.columns}
+        for col in local_ids[key]:
+            df[col] = np.int64(-1)  # rendered "" here (schema only); the main process renders the global ids
         tables[key] = pa.Table.from_pandas(_final(df, key), preserve_index=False)
     return EncodedBlock(tables=tables, local_ids=local_ids, rows=rows, calls=calls, n_treated=n_treated,
                         n_redeemed=n_redeemed, effects=effects, stats=stats)
