@@ -168,22 +168,25 @@ def pick_on_shift(*, queue: np.ndarray, hour: np.ndarray, agents: pd.DataFrame, 
 
     With ``any_shift`` a row no shift covers gets any agent of its queue, and a queue without agents
     any agent at all; otherwise such rows get −1. Returns int64 agent ids, shape (n,).
+    Rows are grouped by (queue, hour) with one sort, so the cost does not grow with queues × hours.
     """
     out = np.full(len(queue), -1, dtype=np.int64)
     a_queue = agents["queue"].to_numpy(dtype=object)
     a_id = agents["agent_id"].to_numpy(dtype=np.int64)
     start = agents["shift"].map({s: h[0] for s, h in SHIFTS.items()}).to_numpy()
     stop = agents["shift"].map({s: h[1] for s, h in SHIFTS.items()}).to_numpy()
-    for q in np.unique(queue.astype(str)):
-        in_q = queue == q
+    code, names = pd.factorize(np.asarray(queue, dtype=object))
+    key = code.astype(np.int64) * 24 + np.asarray(hour, dtype=np.int64)
+    order = np.argsort(key, kind="stable")
+    bounds = np.flatnonzero(np.diff(key[order])) + 1
+    for rows in np.split(order, bounds) if len(order) else []:
+        q, h = str(names[code[rows[0]]]), int(hour[rows[0]])
         staff = a_queue == q
-        for h in np.unique(hour[in_q]):
-            rows = np.flatnonzero(in_q & (hour == h))
-            pool = a_id[staff & (start <= h) & (h < stop)]
-            if not len(pool) and any_shift:
-                pool = a_id[staff] if staff.any() else a_id
-            if len(pool):
-                out[rows] = pool[np.minimum((u[rows] * len(pool)).astype(int), len(pool) - 1)]
+        pool = a_id[staff & (start <= h) & (h < stop)]
+        if not len(pool) and any_shift:
+            pool = a_id[staff] if staff.any() else a_id
+        if len(pool):
+            out[rows] = pool[np.minimum((u[rows] * len(pool)).astype(int), len(pool) - 1)]
     return out
 
 
@@ -301,6 +304,17 @@ def render_calls(*, tickets: pd.DataFrame, customers: pd.DataFrame, end: pd.Time
     })
 
 
+def _queue_codes(queue: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct queue names (str) and each row's index into them (categoricals read as codes)."""
+    if isinstance(queue.dtype, pd.CategoricalDtype):
+        cats = np.asarray(queue.cat.categories).astype(str)
+        names, remap = np.unique(cats, return_inverse=True)
+        codes = queue.cat.codes.to_numpy()
+        return names, np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+    names, code = np.unique(queue.to_numpy(dtype=object).astype(str), return_inverse=True)
+    return names, code
+
+
 def queue_calls(calls: pd.DataFrame, agents: pd.DataFrame, *, rng: np.random.Generator) -> pd.DataFrame:
     """Waits, abandonment and agents for every call of the world (same rows, same order).
 
@@ -325,7 +339,7 @@ def queue_calls(calls: pd.DataFrame, agents: pd.DataFrame, *, rng: np.random.Gen
     hour = (ts - ts.astype("datetime64[D]")).astype(np.int64) // 3600
     day = ts.astype("datetime64[D]").astype(np.int64)
     slot = (day + 3) // 7 * 86_400 + (ts.astype(np.int64) % 86_400) // INTERVAL_S  # Monday-based week × slot
-    queue = out["queue"].to_numpy(dtype=object)
+    names, code = _queue_codes(out["queue"])
     inbound = out["direction"].to_numpy() == "inbound"
     to_agent = inbound & ~out["ivr_contained"].to_numpy(dtype=bool)
     handle = (out["talk_s"] + out["hold_s"] + out["wrap_s"]).to_numpy(dtype=float)
@@ -333,8 +347,8 @@ def queue_calls(calls: pd.DataFrame, agents: pd.DataFrame, *, rng: np.random.Gen
     start = agents["shift"].map({s: h[0] for s, h in SHIFTS.items()}).to_numpy()
     stop = agents["shift"].map({s: h[1] for s, h in SHIFTS.items()}).to_numpy()
     wait = np.zeros(n)
-    for q in np.unique(queue.astype(str)):
-        sel = np.flatnonzero((queue == q) & to_agent)
+    for k, q in enumerate(names):
+        sel = np.flatnonzero((code == k) & to_agent)
         if not len(sel):
             continue
         staff = (agents["queue"] == q).to_numpy()
@@ -349,7 +363,7 @@ def queue_calls(calls: pd.DataFrame, agents: pd.DataFrame, *, rng: np.random.Gen
     abandoned = to_agent & (wait > patience)
     wait = np.round(np.where(abandoned, patience, wait), 1)
     served = (to_agent & ~abandoned) | ~inbound
-    agent = pick_on_shift(queue=np.where(served, queue, ""), hour=hour, agents=agents, u=pick)
+    agent = pick_on_shift(queue=np.where(served, names[code], ""), hour=hour, agents=agents, u=pick)
     out["wait_s"] = wait
     out["abandoned"] = abandoned
     out["agent_id"] = np.where(served, agent, -1).astype(np.int64)
