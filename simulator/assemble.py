@@ -92,7 +92,7 @@ def render_ids(df: pd.DataFrame, *, inplace: bool = False) -> pd.DataFrame:
 
 
 def conform(df: pd.DataFrame, columns: dict[str, schema.Column]) -> pd.DataFrame:
-    """Select the schema's columns in its order and cast to its dtypes."""
+    """Select the schema's columns in its order and cast to its dtypes (columns already right are not copied)."""
     out = {}
     for col, (dtype, _) in columns.items():
         s = df[col]
@@ -100,10 +100,8 @@ def conform(df: pd.DataFrame, columns: dict[str, schema.Column]) -> pd.DataFrame
             s = s if s.dtype == "str" else s.astype("str")
             s = s.fillna("") if s.hasnans else s
         elif dtype == "datetime64[s]":
-            s = pd.to_datetime(s).astype("datetime64[s]")
-        elif dtype in ("Int64", "boolean"):
-            s = s.astype(dtype)
-        else:
+            s = s if s.dtype == "datetime64[s]" else pd.to_datetime(s).astype("datetime64[s]")
+        elif s.dtype != dtype:
             s = s.astype(dtype)
         out[col] = s
     return pd.DataFrame(out).reset_index(drop=True)
