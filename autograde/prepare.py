@@ -17,12 +17,12 @@ run through env ``CRMLAB_FINGERPRINT`` so its kernels look up exactly the folder
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import inspect
 import os
 import pickle
 import shutil
 import tempfile
+import types
 from pathlib import Path
 from typing import Callable
 
@@ -39,12 +39,14 @@ def private_paths(course_dir: Path) -> dict[str, Path]:
 
 
 def load_reference(path: Path):
-    """Import an instructor reference module from its file (cached by path and mtime)."""
-    key = (str(path), path.stat().st_mtime_ns)
+    """Import an instructor reference module from its file, cached by content: an edited reference is
+    always run afresh (an mtime key, or Python's bytecode cache, can miss an edit made within a second)."""
+    source = Path(path).read_bytes()
+    key = (str(path), hashlib.sha256(source).hexdigest())
     if key not in _REFERENCES:
-        spec = importlib.util.spec_from_file_location(f"crmlab_reference_{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        module = types.ModuleType(f"crmlab_reference_{Path(path).stem}")
+        module.__file__ = str(path)
+        exec(compile(source, str(path), "exec"), module.__dict__)
         _REFERENCES[key] = module
     return _REFERENCES[key]
 
