@@ -20,15 +20,18 @@ TOP_SHARE = 0.10  # task 5: the true top decile of future value
 
 # Task 5, graded against the hidden truth (truth.customers.true_clv, converted to CNY at each shop's last
 # order-day rate). precision@10 % = share of a score's top floor(0.1 n) customers (ties by customer_id) that
-# are in the true top floor(0.1 n) by true_clv. measure_precision() on the default world, seeds 0..9:
-#   historical revenue (all valid orders)         0.529 .. 0.563  (mean 0.549)
-#   revenue in the last 365 days                  0.584 .. 0.610  (mean 0.596)
-#   revenue in the last 180 days (notebook rule)  0.616 .. 0.662  (mean 0.634)
-#   revenue × exp(−days since last order / 90)    0.616 .. 0.648  (mean 0.629)
-# and ABC class A holds only 0.55 .. 0.64 of the true top decile. The threshold 0.59 sits 0.027 above the
-# best seed of plain historical revenue and 0.026 below the worst seed of the recency rules the notebook
-# suggests; the hidden test also requires beating historical revenue on the student's own seed.
+# are in the true top floor(0.1 n) by true_clv. measure_precision() on the default world, seeds 100..139:
+#   historical revenue (all valid orders)         0.512 .. 0.586  (mean 0.550)
+#   revenue in the last 365 days                  0.544 .. 0.636  (mean 0.598)
+#   revenue in the last 180 days (notebook rule)  0.577 .. 0.657  (mean 0.626)
+#   revenue × exp(−days since last order / 90)    0.598 .. 0.657  (mean 0.628)
+# and ABC class A holds only 0.60 .. 0.72 of the true top decile. A fixed pass mark cannot separate the two
+# groups on every seed (the last-180-day rule fell below 0.59 on 3 of 40 seeds, historical revenue reached
+# 0.586), so the mark is per student: 0.59, or RULE_SHARE of the weaker of the two recency rules the notebook
+# suggests on the student's own data if that is lower; and the score must beat historical revenue on that
+# data (the recency rules beat it by 0.040 .. 0.090 on every seed).
 PRECISION_MIN = 0.59
+RULE_SHARE = 0.95
 
 
 def _valid(orders: pd.DataFrame) -> pd.DataFrame:
@@ -161,9 +164,28 @@ def expected(world) -> dict:
         "abc": table, "abc_counts": {k: int(counts.get(k, 0)) for k in ("A", "B", "C")},
         "pyramid": pyramid(profit_cny(world.customers, world.orders, world.order_items)),
         "man_table": man_table(world.leads),
-        "clv_top_ids": truth_top, "precision_min": PRECISION_MIN,
+        "clv_top_ids": truth_top, "precision_min": precision_mark(world, truth_top),
         "precision_hist": precision_at(rev, truth_top),
     }
+
+
+def recency_scores(world) -> dict[str, pd.Series]:
+    """The scores the notebook suggests and their yardstick, per customer (CNY): ``historical`` revenue,
+    revenue of the ``last365`` and ``last180`` days, and ``decay90`` = revenue × exp(−days since last order/90)."""
+    rev = revenue_cny(world.customers, world.orders)
+    last = _valid(world.orders).groupby("customer_id")["order_ts"].max().reindex(rev.index)
+    days = (HORIZON_END - last).dt.days.fillna(10_000).to_numpy()
+    return {"historical": rev,
+            "last365": revenue_cny(world.customers, world.orders, since=HORIZON_END - pd.Timedelta(days=365)),
+            "last180": revenue_cny(world.customers, world.orders, since=HORIZON_END - pd.Timedelta(days=180)),
+            "decay90": rev * np.exp(-days / 90)}
+
+
+def precision_mark(world, truth_top: list[str]) -> float:
+    """Task 5's pass mark on this world: PRECISION_MIN, or RULE_SHARE of the weaker suggested rule if lower."""
+    scores = recency_scores(world)
+    rule = min(precision_at(scores["last180"], truth_top), precision_at(scores["decay90"], truth_top))
+    return min(PRECISION_MIN, RULE_SHARE * rule)
 
 
 def measure_precision(seeds=range(10)) -> pd.DataFrame:
@@ -180,15 +202,8 @@ def measure_precision(seeds=range(10)) -> pd.DataFrame:
     for seed in seeds:
         w = simulator.simulate(seed=seed)
         top = top_ids(true_value_cny(w))
-        rev = revenue_cny(w.customers, w.orders)
-        last = _valid(w.orders).groupby("customer_id")["order_ts"].max().reindex(rev.index)
-        days = (HORIZON_END - last).dt.days.fillna(10_000).to_numpy()
-        cls = abc(rev).set_index("customer_id")["abc_class"]
-        rows.append({"seed": seed, "historical": precision_at(rev, top),
-                     "last365": precision_at(revenue_cny(w.customers, w.orders,
-                                                         since=HORIZON_END - pd.Timedelta(days=365)), top),
-                     "last180": precision_at(revenue_cny(w.customers, w.orders,
-                                                         since=HORIZON_END - pd.Timedelta(days=180)), top),
-                     "decay90": precision_at(rev * np.exp(-days / 90), top),
+        scores = recency_scores(w)
+        cls = abc(scores["historical"]).set_index("customer_id")["abc_class"]
+        rows.append({"seed": seed, **{k: precision_at(v, top) for k, v in scores.items()},
                      "a_share": float((cls.reindex(top) == "A").mean())})
     return pd.DataFrame(rows)

@@ -196,3 +196,17 @@ def test_reference_man_table_and_precision():
     score = pd.Series([5.0, 4.0, 4.0, 1.0], index=["C4", "C2", "C1", "C3"])
     assert ref.top_ids(score, 0.5) == ["C4", "C1"]  # tie 4.0: C1 before C2
     assert ref.precision_at(score, ["C4", "C2"]) == 0.5
+
+
+def test_precision_mark_follows_the_students_data():
+    """The pass mark never exceeds what the notebook's own rules reach on that world (seed 137: 0.577)."""
+    import simulator
+
+    ref = _reference()
+    world = simulator.simulate(n_customers=10_000, seed=137)
+    top = ref.top_ids(ref.true_value_cny(world))
+    scores = ref.recency_scores(world)
+    mark = ref.precision_mark(world, top)
+    p180, pdecay = ref.precision_at(scores["last180"], top), ref.precision_at(scores["decay90"], top)
+    assert p180 < ref.PRECISION_MIN and mark == pytest.approx(ref.RULE_SHARE * min(p180, pdecay))
+    assert min(p180, pdecay) >= mark > ref.precision_at(scores["historical"], top)
