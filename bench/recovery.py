@@ -20,7 +20,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "simulator")]
 
 import simulator  # noqa: E402
 from simulator.latent import BTYD, BTYD_VALUE_CNY  # noqa: E402
-from test_recovery import WEEK, bgnbd_negll, gg_negll  # noqa: E402
+from test_recovery import WEEK, bgnbd_negll, gg_negll, hazard_fit  # noqa: E402
 
 
 def btyd_figures(seed: int) -> None:
@@ -45,6 +45,13 @@ def btyd_figures(seed: int) -> None:
           f"{p * gam / (q - 1) / true - 1:+.1%})")
 
 
+def hazard_figures(seed: int) -> None:
+    beta, se = hazard_fit(simulator.simulate(n_customers=20_000, seed=seed, workers=2))
+    names = ("late delivery", "unresolved complaint", "any order")
+    print(f"seed {seed} logistic weekly exit hazard on the last 4 weeks' observed drivers (lifecycle): "
+          + ", ".join(f"{k} {b:+.2f} (SE {e:.2f})" for k, b, e in zip(names, beta[1:], se[1:])))
+
+
 def campaign_figures(seeds) -> None:
     covered = total = 0
     for seed in seeds:
@@ -65,4 +72,5 @@ def campaign_figures(seeds) -> None:
 if __name__ == "__main__":
     for seed in (21, 22):
         btyd_figures(seed)
+    hazard_figures(31)
     campaign_figures((41, 42, 43))
