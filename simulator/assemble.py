@@ -68,6 +68,12 @@ def format_id_array(values: np.ndarray, prefix: str, digits: int) -> pa.LargeStr
     return pa.LargeStringArray.from_buffers(len(v), pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(buf.T)))
 
 
+def str_take(labels, codes: np.ndarray) -> pd.arrays.ArrowStringArray:
+    """``labels[codes]`` as a pandas ``str`` array, built by an Arrow take: no per-row type inference."""
+    table = pa.array([str(x) for x in labels], type=pa.large_string())
+    return pd.array(table.take(pa.array(np.asarray(codes, dtype=np.int64))), dtype="str")
+
+
 def format_ids(values: np.ndarray, prefix: str, digits: int) -> pd.arrays.ArrowStringArray:
     """:func:`format_id_array` as a pandas ``str`` array."""
     return pd.array(format_id_array(values, prefix, digits), dtype="str")

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import btyd, callcentre, identities, latent, lifecycle, sales, service, voice
+from .assemble import str_take
 from .config import SimConfig
 from .orders import render_orders
 from .seeding import stream
@@ -63,7 +64,7 @@ def _member_tier(orders: pd.DataFrame, ids: np.ndarray, end: pd.Timestamp) -> np
     recent = orders[(orders["order_ts"] >= np.datetime64(end - pd.Timedelta(weeks=52), "s"))
                     & (orders["status"] != "cancelled")]
     k = recent.groupby("customer_id").size().reindex(ids, fill_value=0).to_numpy()
-    return np.select([k >= 8, k >= 4, k >= 2], ["platinum", "gold", "silver"], "none")
+    return str_take(("none", "silver", "gold", "platinum"), np.select([k >= 8, k >= 4, k >= 2], [3, 2, 1], 0))
 
 
 def _spells(hist: lifecycle.BlockHistory, end: pd.Timestamp) -> pd.DataFrame:
@@ -76,7 +77,7 @@ def _spells(hist: lifecycle.BlockHistory, end: pd.Timestamp) -> pd.DataFrame:
     end_ts = np.where(same_next, nxt_start, np.datetime64("NaT"))
     reason = np.where(same_next, nxt_reason, np.where(term, "", "horizon"))
     return pd.DataFrame({"customer_id": sp["customer_id"].to_numpy(),
-                         "stage": np.asarray(lifecycle.STAGE_NAMES, dtype=object)[sp["stage"].to_numpy()],
+                         "stage": str_take(lifecycle.STAGE_NAMES, sp["stage"].to_numpy()),
                          "start_ts": sp["start_ts"].to_numpy().astype("datetime64[s]"),
                          "end_ts": end_ts.astype("datetime64[s]"), "exit_reason": reason})
 
@@ -107,7 +108,7 @@ def simulate_block(ctx: Context, block: int, lo: int, hi: int) -> dict[str, pd.D
     calls = callcentre.render_calls(tickets=tickets, customers=customers, end=end, rng=stream(seed, "calls", block),
                                     churn_ts=hist.final["churn_ts"].to_numpy())
     o_voice = orders.assign(satisfaction=t_orders["satisfaction"].to_numpy(), delay_days=t_orders["delay_days"].to_numpy())
-    sat = hist.sat_monthly.assign(stage=np.asarray(lifecycle.STAGE_NAMES, dtype=object)[hist.sat_monthly["stage"].to_numpy().astype(int)])
+    sat = hist.sat_monthly.assign(stage=str_take(lifecycle.STAGE_NAMES, hist.sat_monthly["stage"].to_numpy().astype(int)))
     surveys, kano = voice.render_surveys(orders=o_voice, sat_monthly=sat, customers=customers, end=end,
                                          rng=stream(seed, "surveys", block))
     leads, opps = sales.make_sales(customers=customers, shops=ctx.shops, campaigns=ctx.campaigns, end=end,
@@ -168,6 +169,6 @@ def _truth_customers(pop, hist, orders, t_orders, end) -> pd.DataFrame:
         "persona": pop["persona"].to_numpy(), "lambda_week": lam, "basket_mean": basket,
         "price_sensitivity": pop["price_sensitivity"].to_numpy(), "sat_baseline": pop["sat_baseline"].to_numpy(),
         "p_dropout": pop["p_dropout"].to_numpy(), "churn_ts": f["churn_ts"].to_numpy(), "alive_at_end": alive,
-        "final_stage": np.asarray(lifecycle.STAGE_NAMES, dtype=object)[np.clip(stage_end, 0, 4)],
+        "final_stage": str_take(lifecycle.STAGE_NAMES, np.clip(stage_end, 0, 4)),
         "pattern": pattern, "n_orders": n_orders.astype(np.int64), "true_clv": np.round(clv, 2),
     })

@@ -12,12 +12,14 @@ import numpy as np
 import pandas as pd
 
 from . import lifecycle
+from .assemble import str_take
 from .incidents import CATEGORIES
 
 CHANNELS = {"domestic": (("app", "mini_program", "web", "marketplace"), (0.45, 0.25, 0.15, 0.15)),
             "cross_border": (("web", "app", "marketplace"), (0.45, 0.25, 0.30))}
 PAYMENTS = {"domestic": (("alipay", "wechat_pay", "card", "cod"), (0.48, 0.40, 0.08, 0.04)),
             "cross_border": (("card", "paypal", "alipay"), (0.60, 0.32, 0.08))}
+STATUSES = ("delivered", "cancelled", "shipped", "returned")
 RETURN_P = (0.03, 0.35)  # P(return) without / with a damaged-or-unfit item
 
 
@@ -120,7 +122,8 @@ def render_orders(*, events: pd.DataFrame, pop: pd.DataFrame, shops: pd.DataFram
     cancelled = events["cancelled"].to_numpy()
     in_transit = ~cancelled & (delivered >= np.datetime64(end, "s"))
     returned = ~cancelled & ~in_transit & (rng.random(n) < np.where(events["damaged"].to_numpy(), *RETURN_P[::-1]))
-    status = np.select([cancelled, in_transit, returned], ["cancelled", "shipped", "returned"], "delivered")
+    status_code = np.select([cancelled, in_transit, returned], [1, 2, 3], 0)
+    status = str_take(STATUSES, status_code)
     delivered = np.where(cancelled | in_transit, np.datetime64("NaT"), delivered)
     day_idx = (day - day.min()).astype(int) if n else day
     fx_day = fx * (1 + 0.02 * np.sin(day_idx / 58.0)) if n else fx
@@ -137,21 +140,21 @@ def render_orders(*, events: pd.DataFrame, pop: pd.DataFrame, shops: pd.DataFram
     orders = pd.DataFrame({
         "order_id": np.arange(n, dtype=np.int64), "customer_id": cust, "shop_id": shop, "order_ts": ts,
         "status": status, "channel": chan, "payment_method": pay,
-        "currency": sh["currency"].to_numpy()[shop], "fx_rate_to_cny": fx_day, "items_subtotal": subtotal,
+        "currency": str_take(sh["currency"].to_numpy(), shop), "fx_rate_to_cny": fx_day, "items_subtotal": subtotal,
         "discount": discount, "shipping_fee": shipping, "duty_tax": duty, "order_total": total,
         "campaign_id": camp_idx.astype(np.int64), "promised_delivery_date": promised, "delivered_ts": delivered,
-        "category_main": np.asarray(CATEGORIES, dtype=object)[events["category"].to_numpy()],
+        "category_main": str_take(CATEGORIES, events["category"].to_numpy()),
     })
     items = pd.DataFrame({
         "order_id": line_order.astype(np.int64), "line_no": (line_no + 1).astype(np.int64),
         "product_id": products["product_id"].to_numpy()[prow].astype(np.int64),
-        "category": products["category"].to_numpy()[prow], "quantity": qty.astype(np.int64),
+        "category": str_take(CATEGORIES, cats[prow]), "quantity": qty.astype(np.int64),
         "unit_price": price, "unit_cost": np.round(cost, 2), "line_total": line_total,
     })
     truth = pd.DataFrame({
         "order_id": orders["order_id"], "customer_id": cust,
-        "stage": np.asarray(lifecycle.STAGE_NAMES, dtype=object)[stage],
-        "delay_days": np.where(status == "delivered", delay, np.where(status == "returned", delay, np.nan)),
+        "stage": str_take(lifecycle.STAGE_NAMES, stage),
+        "delay_days": np.where((status_code == 0) | (status_code == 3), delay, np.nan),
         "gross_margin": np.round(subtotal - discount - line_cost, 2), "satisfaction": events["satisfaction"].to_numpy(),
     })
     return orders, items, truth
