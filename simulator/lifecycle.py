@@ -70,8 +70,9 @@ def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, s
     lo = int(cid.min())
     shop = pop["shop_id"].to_numpy()
     cross = shops_cols["cross"][shop]
-    season = np.where(cross[None, :], calendar.weekly_season(start, n_weeks, cross_border=True)[:, None],
-                      calendar.weekly_season(start, n_weeks, cross_border=False)[:, None])  # (n_weeks, n)
+    kind = cross.astype(np.int64)  # column of ``season``: 0 domestic, 1 cross-border
+    season = np.column_stack([calendar.weekly_season(start, n_weeks, cross_border=False),
+                              calendar.weekly_season(start, n_weeks, cross_border=True)])  # (n_weeks, 2)
     lam = pop["lambda_week"].to_numpy()
     s0 = pop["sat_baseline"].to_numpy()
     s = s0.copy()
@@ -170,11 +171,10 @@ def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, s
             treat = rng.random(k) >= c.holdout_share
             live = (stage[idx] < TERMINATED) & is_life[idx]
             base_rate = np.where(live, lam[idx] * RATE_MULT[np.clip(stage[idx], 0, 3)], 0.0)
-            lam_win = base_rate * season[t:t + c.window_weeks, idx].sum(axis=0)
+            lam_win = base_rate * season[t:t + c.window_weeks].sum(axis=0)[kind[idx]]
             sent = calendar.times_in_week(np.full(k, w0), rng=rng)
-            con.append(pd.DataFrame({"campaign_id": c.campaign_id, "customer_id": cid[idx], "treated": treat,
-                                     "sent_ts": sent, "p0": 1 - np.exp(-lam_win),
-                                     "p1": 1 - np.exp(-lam_win * (1 + c.rate_lift))}))
+            con.append((np.full(k, c.campaign_id, dtype=np.int64), cid[idx], treat, sent,
+                        1 - np.exp(-lam_win), 1 - np.exp(-lam_win * (1 + c.rate_lift))))
             windows.append((t, t + int(c.window_weeks), len(c_cust), len(c_cust) + k, c.rule == "win_back"))
             c_cust = np.concatenate([c_cust, idx])
             c_camp = np.concatenate([c_camp, np.full(k, c.campaign_id)])
@@ -185,7 +185,7 @@ def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, s
         # 4. orders: lifecycle customers by Poisson (+ campaign extras), btyd ones as pre-drawn
         buyers = life_alive[stage[life_alive] < TERMINATED]
         rate = np.zeros(n)
-        rate[buyers] = lam[buyers] * RATE_MULT[stage[buyers]] * season[t, buyers]
+        rate[buyers] = lam[buyers] * RATE_MULT[stage[buyers]] * season[t, kind[buyers]]
         count = np.zeros(n, dtype=np.int64)
         count[buyers] = rng.poisson(rate[buyers])
         b_now = b_local[b_events[t]]
@@ -231,7 +231,7 @@ def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, s
     events = events.sort_values(["customer_id", "order_ts"], kind="stable").reset_index(drop=True)
     spells = pd.DataFrame({k: np.concatenate([x[i] for x in sp]) if sp else np.empty(0)
                            for i, k in enumerate(["customer_id", "stage", "start_ts", "reason"])})
-    contacts = pd.concat(con, ignore_index=True) if con else pd.DataFrame(
+    contacts = _stack(con, ("campaign_id", "customer_id", "treated", "sent_ts", "p0", "p1")) if con else pd.DataFrame(
         {"campaign_id": np.empty(0, np.int64), "customer_id": np.empty(0, np.int64),
          "treated": np.empty(0, bool), "sent_ts": np.empty(0, "datetime64[s]"), "p0": np.empty(0),
          "p1": np.empty(0)})

@@ -13,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .assemble import str_take
 from .data import survey_items as items
 from .schema import KANO_ANSWERS, OBSERVED, SERVQUAL_DIMENSIONS
 
@@ -279,6 +280,38 @@ def _kano(resp: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     return out.astype({"survey_id": np.int64, "customer_id": np.int64})
 
 
+def _sorted_surveys(csat: pd.DataFrame, inv: pd.DataFrame, responded: np.ndarray,
+                    answers: dict[str, np.ndarray]) -> pd.DataFrame:
+    """CSAT and relationship rows in one frame sorted by customer, send time and type (stable), with a
+    block-local ``survey_id``; built column by column, in sorted row order and the schema's column order,
+    rather than sorting a wide frame."""
+    n_csat, n_rel = len(csat), len(inv)
+    cust = np.concatenate([csat["customer_id"].to_numpy(np.int64), inv["customer_id"].to_numpy(np.int64)])
+    sent = np.concatenate([csat["sent_ts"].to_numpy().astype("datetime64[s]"),
+                           inv["sent_ts"].to_numpy().astype("datetime64[s]")])
+    kind = np.repeat(np.array([0, 1], dtype=np.int64), [n_csat, n_rel])  # csat sorts before relationship
+    order = np.lexsort((kind, sent.astype(np.int64), cust))
+    out = {"survey_id": np.arange(n_csat + n_rel, dtype=np.int64), "customer_id": cust[order],
+           "shop_id": np.concatenate([csat["shop_id"].to_numpy(np.int64), inv["shop_id"].to_numpy(np.int64)])[order],
+           "order_id": np.concatenate([csat["order_id"].to_numpy(np.int64), np.full(n_rel, -1, np.int64)])[order],
+           "type": str_take(("csat", "relationship"), kind[order]), "sent_ts": sent[order],
+           "responded_ts": np.concatenate([csat["responded_ts"].to_numpy().astype("datetime64[s]"),
+                                           responded.astype("datetime64[s]")])[order]}
+    got = ~np.isnat(responded)
+    csat_answers = csat["csat"].array
+    for col in ANSWER_COLUMNS:
+        if col == "csat":
+            values = np.concatenate([csat_answers.to_numpy(dtype=np.int64, na_value=0), np.zeros(n_rel, np.int64)])
+            mask = np.concatenate([csat_answers.isna(), np.ones(n_rel, bool)])
+        elif col in answers:
+            values = np.concatenate([np.zeros(n_csat, np.int64), answers[col]])
+            mask = np.concatenate([np.ones(n_csat, bool), ~got])
+        else:
+            values, mask = np.zeros(n_csat + n_rel, np.int64), np.ones(n_csat + n_rel, bool)
+        out[col] = pd.arrays.IntegerArray(values[order], mask=mask[order])
+    return pd.DataFrame(out)
+
+
 def render_surveys(*, orders: pd.DataFrame, sat_monthly: pd.DataFrame, customers: pd.DataFrame,
                    end: pd.Timestamp, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Render one block's survey invitations and answers from the hidden satisfaction.
@@ -317,17 +350,6 @@ def render_surveys(*, orders: pd.DataFrame, sat_monthly: pd.DataFrame, customers
     p_answer = np.where(alive, expit(REL_RESPONSE[0] + REL_RESPONSE[1] * np.abs(z)), REL_DEAD_RESPONSE)
     responded = _response_ts(inv["sent_ts"].to_numpy(), rng.random(len(inv)) < p_answer, end64, rng)
     answers = _relationship_answers(state, rng)
-    rel = inv.assign(order_id=np.int64(-1), type="relationship", responded_ts=responded)
-    got = ~np.isnat(responded)
-    rel = pd.concat([rel, pd.DataFrame({col: pd.arrays.IntegerArray(v, mask=~got)
-                                        for col, v in answers.items()})], axis=1)
-    surveys = pd.concat([csat, rel], ignore_index=True)
-    surveys = surveys.sort_values(["customer_id", "sent_ts", "type"], kind="stable").reset_index(drop=True)
-    surveys["survey_id"] = np.arange(len(surveys), dtype=np.int64)
-    for col in ANSWER_COLUMNS:
-        surveys[col] = surveys[col].astype("Int64") if col in surveys else pd.array([pd.NA] * len(surveys), "Int64")
-    surveys["type"] = surveys["type"].astype("str")
-    surveys = surveys.astype({"customer_id": np.int64, "shop_id": np.int64, "order_id": np.int64,
-                              "sent_ts": "datetime64[s]", "responded_ts": "datetime64[s]"})
+    surveys = _sorted_surveys(csat, inv, responded, answers)
     respondents = surveys[(surveys["type"] == "relationship") & surveys["responded_ts"].notna()]
-    return surveys[list(OBSERVED["surveys"])], _kano(respondents, rng)
+    return surveys, _kano(respondents, rng)
