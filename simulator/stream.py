@@ -80,7 +80,7 @@ def _block_job(ctx, job: tuple[int, int, int]) -> EncodedBlock:
         local_ids[key] = {c: df[c].to_numpy(dtype=np.int64) for c in assemble.LOCAL_IDS if c in df.columns}
         for col in local_ids[key]:
             df[col] = np.int64(-1)  # rendered "" here (schema only); the main process renders the global ids
-        tables[key] = pa.Table.from_pandas(_final(df, key), preserve_index=False)
+        tables[key] = pa.Table.from_pandas(_final(df, key), preserve_index=False, nthreads=1)
     return EncodedBlock(tables=tables, local_ids=local_ids, rows=rows, calls=calls, n_treated=n_treated,
                         n_redeemed=n_redeemed, effects=effects, stats=stats)
 
