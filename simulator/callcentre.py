@@ -239,13 +239,18 @@ def _general_calls(customers: pd.DataFrame, until: np.ndarray, rng: np.random.Ge
                          "arrival_ts": arrival, "direction": direction})[keep]
 
 
-def _ani(phone: np.ndarray, locale: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Caller numbers as the switch presents them: as stored, with +86, or digits only."""
-    fmt = np.searchsorted(np.cumsum(ANI_FORMAT_P), rng.random(len(phone)), side="right")
+def _ani(phone: np.ndarray, locale: np.ndarray, pos: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Caller numbers as the switch presents them: as stored, with +86, or digits only.
+
+    ``phone`` and ``locale`` are per customer; ``pos`` (int, shape (n_calls,)) is each call's customer
+    position, so the strings are rewritten once per customer, not once per call. Returns object (n_calls,).
+    """
+    fmt = np.searchsorted(np.cumsum(ANI_FORMAT_P), rng.random(len(pos)), side="right")
     s = pd.Series(phone, dtype=object).astype(str)
     digits = s.str.replace(r"[^0-9+]", "", regex=True)
     plus86 = np.where(locale == "zh_CN", "+86" + digits, digits)
-    return np.select([fmt == 1, fmt == 2], [plus86, digits], s.to_numpy(dtype=object)).astype(object)
+    forms = (s.to_numpy(dtype=object), np.asarray(plus86, dtype=object), digits.to_numpy(dtype=object))
+    return np.select([fmt == 1, fmt == 2], [forms[1][pos], forms[2][pos]], forms[0][pos]).astype(object)
 
 
 def render_calls(*, tickets: pd.DataFrame, customers: pd.DataFrame, end: pd.Timestamp,
@@ -283,8 +288,8 @@ def render_calls(*, tickets: pd.DataFrame, customers: pd.DataFrame, end: pd.Time
     calls = calls[calls["arrival_ts"] < end64]
     calls = calls.sort_values(["customer_id", "arrival_ts"], kind="stable").reset_index(drop=True)
     n = len(calls)
-    cust = customers.set_index("customer_id")
-    locale = cust["locale"].reindex(calls["customer_id"]).to_numpy(dtype=object)
+    pos = pd.Index(customers["customer_id"]).get_indexer(calls["customer_id"])
+    c_locale = customers["locale"].to_numpy(dtype=object)
     inbound = calls["direction"].to_numpy() == "inbound"
     ivr = inbound & (calls["ticket_id"].to_numpy() < 0) & (rng.random(n) < IVR_P)
     median = np.where(inbound, TALK_MEDIAN_S["inbound"], TALK_MEDIAN_S["outbound"])
@@ -296,8 +301,8 @@ def render_calls(*, tickets: pd.DataFrame, customers: pd.DataFrame, end: pd.Time
         "call_id": np.arange(n, dtype=np.int64),
         "customer_id": np.where(unknown, -1, calls["customer_id"].to_numpy()).astype(np.int64),
         "ticket_id": calls["ticket_id"].to_numpy().astype(np.int64),
-        "ani": _ani(cust["phone"].reindex(calls["customer_id"]).to_numpy(dtype=object), locale, rng),
-        "queue": queue_of(locale), "direction": calls["direction"].to_numpy(dtype=object),
+        "ani": _ani(customers["phone"].to_numpy(dtype=object), c_locale, pos, rng),
+        "queue": queue_of(c_locale)[pos], "direction": calls["direction"].to_numpy(dtype=object),
         "arrival_ts": calls["arrival_ts"].to_numpy().astype("datetime64[s]"), "ivr_contained": ivr,
         "abandoned": np.zeros(n, dtype=bool), "wait_s": np.full(n, np.nan), "talk_s": talk, "hold_s": hold,
         "wrap_s": wrap, "agent_id": np.full(n, -1, dtype=np.int64),

@@ -192,13 +192,15 @@ def run(*, pop: pd.DataFrame, btyd_events: pd.DataFrame, deaths: pd.DataFrame, s
         camp_of = np.full(n, -1)
         if len(act):
             who_c = c_cust[act]
+            joined_now = np.zeros(n, dtype=bool)
+            joined_now[new] = True
             extra = rng.poisson(rate[who_c] * c_lift[act])
             realised = np.where(c_treat[act], extra, 0)
             np.add.at(count, who_c, realised)
             treated_act = act[c_treat[act]]
             camp_of[c_cust[treated_act]] = c_camp[treated_act]
             others = (count[who_c] - realised + np.bincount(b_now, minlength=n)[who_c]
-                      + (np.isin(who_c, new) & is_life[who_c]))
+                      + (joined_now[who_c] & is_life[who_c]))
             acc_y0[act] += others
             acc_y1[act] += others + extra
         first = new[is_life[new]]
