@@ -1,12 +1,14 @@
 """``simulate_to``: simulate a world block by block straight into its files, never holding the whole world.
 
-Workers generate customer blocks (``engine.iter_blocks``) and also reduce each block to its summary
-figures; the main process takes the blocks in block order, a bounded number in flight, shifts block-local
-ids to global ones, renders ids, conforms to ``simulator.schema`` and appends each table to its
-:class:`~simulator.tablefile.TableFile`. What needs the whole world stays small until the end:
+Workers generate customer blocks (``engine.iter_blocks``), reduce each to its summary figures and
+campaign counts, conform every table to ``simulator.schema`` and convert it to Arrow (:class:`EncodedBlock`);
+the main process takes the blocks in block order, a bounded number in flight, renders the block-local ids
+as global ones and appends each table to its :class:`~simulator.tablefile.TableFile`. What needs the whole
+world stays small until the end:
 
 * calls: ``callcentre.queue_calls`` needs every call, so a block's calls are spilled to an Arrow file
-  and only the columns the queue reads (``QUEUE_COLUMNS``) are kept; queued at the end, then written;
+  and only the columns the queue reads (``QUEUE_COLUMNS``) are kept; queued at the end, the queue's
+  columns put in place, then written;
 * campaigns: treated contacts and redeemed orders per campaign are counted block by block;
 * campaign effects: the five narrow contact columns ``campaigns.effects`` averages are kept.
 
@@ -49,13 +51,14 @@ class EncodedBlock:
 
     ``tables`` are schema-conformed Arrow tables whose block-local id columns (``assemble.LOCAL_IDS``) are
     empty strings (so the Arrow schema is final); ``local_ids`` keeps those columns' integers for the main
-    process to offset and render. Calls stay a DataFrame (queued at the end).
+    process to offset and render. ``tables["observed:calls"]`` is not queued yet (no waits, no agents):
+    ``queue_input`` holds the columns the world-wide queue reads, queues and direction as categoricals.
     """
 
     tables: dict[str, pa.Table]
     local_ids: dict[str, dict[str, np.ndarray]]
     rows: dict[str, int]
-    calls: pd.DataFrame
+    queue_input: pd.DataFrame
     n_treated: np.ndarray
     n_redeemed: np.ndarray
     effects: pd.DataFrame
@@ -72,7 +75,9 @@ def _block_job(ctx, job: tuple[int, int, int]) -> EncodedBlock:
     n_treated, n_redeemed = engine.campaign_counts(contacts, frames["observed:orders"], len(ctx.campaigns))
     effects = contacts[list(EFFECT_COLUMNS)].copy()
     rows = assemble.block_rows(frames)
-    calls = frames.pop("observed:calls")
+    queue_input = frames["observed:calls"][list(QUEUE_COLUMNS)].copy()
+    for col in _CODED:
+        queue_input[col] = queue_input[col].astype("category")
     frames["truth:customers"]["person_id"] = frames["truth:customers"]["customer_id"]
     tables, local_ids = {}, {}
     for key in list(frames):
@@ -81,7 +86,7 @@ def _block_job(ctx, job: tuple[int, int, int]) -> EncodedBlock:
         for col in local_ids[key]:
             df[col] = np.int64(-1)  # rendered "" here (schema only); the main process renders the global ids
         tables[key] = pa.Table.from_pandas(_final(df, key), preserve_index=False, nthreads=1)
-    return EncodedBlock(tables=tables, local_ids=local_ids, rows=rows, calls=calls, n_treated=n_treated,
+    return EncodedBlock(tables=tables, local_ids=local_ids, rows=rows, queue_input=queue_input, n_treated=n_treated,
                         n_redeemed=n_redeemed, effects=effects, stats=stats)
 
 
@@ -94,6 +99,17 @@ def _globalised(table: pa.Table, local_ids: dict[str, np.ndarray], offsets: dict
     return table
 
 
+def _queued(calls: pa.Table, queued: dict[str, np.ndarray]) -> pa.Table:
+    """Calls with the queue's columns filled in (``agent_id`` rendered; −1, no agent, stays "")."""
+    for col, values in queued.items():
+        i = calls.schema.get_field_index(col)
+        field = calls.schema.field(i)
+        arr = (assemble.format_id_array(values, *schema.ID_FORMATS[col]) if col in schema.ID_FORMATS
+               else pa.array(values, type=field.type))
+        calls = calls.set_column(i, field, arr)
+    return calls
+
+
 def _final(df: pd.DataFrame, key: str, *, inplace: bool = True) -> pd.DataFrame:
     kind, name = key.split(":")
     return assemble.conform(assemble.render_ids(df, inplace=inplace),
@@ -101,20 +117,20 @@ def _final(df: pd.DataFrame, key: str, *, inplace: bool = True) -> pd.DataFrame:
 
 
 class _CallSpill:
-    """A world's calls, block by block, in an Arrow file beside the output; the queue's columns in memory."""
+    """A world's calls, block by block, in an Arrow file beside the output; the queue's columns in memory.
+
+    Blocks arrive conformed, with global call and ticket ids; the queue's results (``QUEUED_COLUMNS``)
+    replace their placeholders at the end, column by column, without a round trip through pandas.
+    """
 
     def __init__(self, path: Path):
         self.path, self._writer, self._narrow = path, None, []
 
-    def add(self, calls: pd.DataFrame) -> None:
-        table = pa.Table.from_pandas(calls, preserve_index=False)
+    def add(self, calls: pa.Table, queue_input: pd.DataFrame) -> None:
         if self._writer is None:
-            self._writer = pa.ipc.new_file(str(self.path), table.schema)
-        self._writer.write_table(table)
-        narrow = calls[list(QUEUE_COLUMNS)].copy()
-        for col in _CODED:
-            narrow[col] = narrow[col].astype("category")
-        self._narrow.append(narrow)
+            self._writer = pa.ipc.new_file(str(self.path), calls.schema)
+        self._writer.write_table(calls)
+        self._narrow.append(queue_input)
 
     def write_queued(self, out: TableFile, agents: pd.DataFrame, rng: np.random.Generator) -> None:
         """Queue every call (``callcentre.queue_calls``), then append the finished calls to ``out``."""
@@ -130,13 +146,11 @@ class _CallSpill:
         start = 0
         with pa.memory_map(str(self.path)) as source:
             reader = pa.ipc.open_file(source)
-            batches = (reader.get_batch(i) for i in range(reader.num_record_batches))
-            for batch in batches if reader.num_record_batches else [reader.schema.empty_table()]:
-                df = batch.to_pandas()
-                for col in QUEUED_COLUMNS:
-                    df[col] = queued[col][start:start + len(df)]
-                start += len(df)
-                out.append(_final(df, "observed:calls"))
+            batches = (pa.Table.from_batches([reader.get_batch(i)]) for i in range(reader.num_record_batches))
+            for table in batches if reader.num_record_batches else [reader.schema.empty_table()]:
+                n = table.num_rows
+                out.append(_queued(table, {col: v[start:start + n] for col, v in queued.items()}))
+                start += n
         os.remove(self.path)
 
     def abort(self) -> None:
@@ -176,9 +190,11 @@ def write_world(path, config: SimConfig, *, format: str = "parquet", force: bool
             effect_cols, stats = [], summary.Stats()
             for block in blocks:
                 for key, table in block.tables.items():
-                    write(key, _globalised(table, block.local_ids[key], offsets))
-                assemble.shift_local_ids(block.calls, offsets)
-                spill.add(block.calls)
+                    table = _globalised(table, block.local_ids[key], offsets)
+                    if key == "observed:calls":
+                        spill.add(table, block.queue_input)
+                    else:
+                        write(key, table)
                 offsets = {t: offsets[t] + block.rows[t] for t in offsets}
                 n_treated, n_redeemed = n_treated + block.n_treated, n_redeemed + block.n_redeemed
                 effect_cols.append(block.effects)
