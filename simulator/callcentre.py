@@ -2,7 +2,8 @@
 
 Calls arrive per block: the calls of phone tickets and their follow-ups, chasers for e-mail and chat
 tickets, general calls (order status, delivery, account) at a small rate per active customer (from
-signup until the customer's true churn), and a few outbound calls, all while the lines are open (08:00–22:00) with a late-morning and an evening peak.
+signup until the customer's true churn), and a few outbound calls, all while the lines are open
+(08:00–22:00) with a late-morning and an evening peak.
 Waits are set once for the whole world (:func:`queue_calls`): per queue and 30-minute interval the
 offered load A = arrivals × mean handle time / 1800 s meets the N agents on shift; a call waits with the
 Erlang-C probability C(N, A) and then an exponential time with rate (N − A)/AHT (Gans, Koole & Mandelbaum
