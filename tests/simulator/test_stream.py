@@ -60,6 +60,19 @@ def test_streamed_csv_is_byte_identical_for_any_workers(small_blocks, tmp_path):
     assert _hashes(tmp_path / "memory") == _hashes(tmp_path / "stream")
 
 
+def test_dictionary_encoding_follows_the_schema_rule(worlds):
+    """Categories and codes are dictionary-encoded; ids, names, timestamps and floats are stored plain."""
+    _, root, _ = worlds
+    meta = pq.ParquetFile(root / "stream" / "orders.parquet").metadata
+    group = meta.row_group(0)
+    encodings = {group.column(i).path_in_schema: group.column(i).encodings for i in range(group.num_columns)}
+    assert "RLE_DICTIONARY" in encodings["status"] and "RLE_DICTIONARY" in encodings["shop_id"]
+    for col in ("order_id", "customer_id", "order_ts", "order_total"):
+        assert "RLE_DICTIONARY" not in encodings[col], col
+    schema = pq.read_schema(root / "stream" / "customers.parquet")
+    assert not {"name", "email", "phone", "customer_id"} & set(tablefile.dictionary_columns(schema))
+
+
 def test_streamed_world_loads_equal_to_the_simulated_one(worlds):
     world, root, _ = worlds
     loaded = simulator.load(root / "stream")
