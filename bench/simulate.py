@@ -7,7 +7,8 @@ measured in the same run (per-row Faker identities plus a naive per-customer ord
 The default world is timed both ways: in memory (``simulate`` + ``World.save``) and streamed
 (``simulate_to``, the same bytes); 100k and 1M customers are streamed, as ``crmlab simulate`` does.
 Each run is a fresh subprocess so its peak memory (max RSS) is its own; the workers' figure is the largest
-worker's max RSS.
+worker's max RSS. After each streamed world the same tables are written again from memory, with zstd and
+uncompressed: the CPU seconds of Parquet writing alone, a floor under any end-to-end figure.
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ def run_world(n_customers: int, workers: int) -> dict:
             "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
-def run_stream(n_customers: int, workers: int) -> dict:
-    """Stream one world to Parquet in this process (``simulate_to``); return timings, sizes and peaks."""
+def run_stream(n_customers: int, workers: int, floor: bool = False) -> dict:
+    """Stream one world to Parquet in this process (``simulate_to``); return timings, sizes and peaks, and
+    with ``floor`` the CPU seconds of writing its tables again (:func:`encode_floor`)."""
     sys.path.insert(0, str(ROOT))
     import pyarrow.parquet as pq
 
@@ -55,9 +57,32 @@ def run_stream(n_customers: int, workers: int) -> dict:
         path = simulator.simulate_to(Path(tmp) / "w", n_customers=n_customers, seed=2024, workers=workers)
         t1 = time.perf_counter()
         rows = {f.stem: pq.ParquetFile(f).metadata.num_rows for f in path.glob("*.parquet")}
+        peaks = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                 resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+        floor = encode_floor(path) if floor else {}
     return {"n_customers": n_customers, "orders": rows["orders"], "rows": sum(rows.values()),
-            "total_s": t1 - t0, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+            "total_s": t1 - t0, "peak_mb": peaks[0], "worker_peak_mb": peaks[1], "floor": floor}
+
+
+def encode_floor(path: Path) -> dict:
+    """CPU seconds to write a saved world's observed tables again from Arrow tables already in memory,
+    one table at a time, with the simulator's writer options (row groups, per-column dictionary encoding):
+    once with the world's zstd and once uncompressed. No generation can make a world faster than this."""
+    import pyarrow.parquet as pq
+
+    from simulator import tablefile
+
+    tables = [pq.read_table(f) for f in sorted(path.glob("*.parquet"))]
+    out = {}
+    for codec in ("zstd", "none"):
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.process_time()
+            for i, table in enumerate(tables):
+                pq.write_table(table, Path(tmp) / f"{i}.parquet", row_group_size=tablefile.ROW_GROUP_ROWS,
+                               use_dictionary=tablefile.dictionary_columns(table.schema),
+                               **dict(tablefile.PARQUET_OPTIONS, compression=codec))
+            out[codec] = time.process_time() - t0
+    return out
 
 
 def baseline(n_customers: int) -> dict:
@@ -106,8 +131,8 @@ def baseline(n_customers: int) -> dict:
             "vector_identity_s": time.perf_counter() - t1}
 
 
-def in_subprocess(kind: str, n: int, workers: int = 1) -> dict:
-    args = f"{n}, {workers}" if kind in ("run_world", "run_stream") else f"{n}"
+def in_subprocess(kind: str, n: int, workers: int = 1, floor: bool = False) -> dict:
+    args = {"run_world": f"{n}, {workers}", "run_stream": f"{n}, {workers}, {floor}"}.get(kind, f"{n}")
     code = (f"import sys, json; sys.path.insert(0, {str(ROOT / 'bench')!r}); import simulate as b; "
             f"print(json.dumps(b.{kind}({args})))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -141,7 +166,7 @@ def main() -> None:
           f"peak {streams[0]['peak_mb']:.0f} MB")
     sizes = [100_000] if args.quick else [100_000, 1_000_000]
     for n in sizes:
-        r = in_subprocess("run_stream", n, 2)
+        r = in_subprocess("run_stream", n, 2, floor=True)
         rate = r["orders"] / r["total_s"]
         print(f"{n:,} customers, 2 workers, streamed: {r['total_s']:.1f} s end to end incl. Parquet, "
               f"{r['orders']:,} orders "
@@ -149,6 +174,11 @@ def main() -> None:
               f"peak {r['peak_mb'] / 1024:.2f} GB main + {r['worker_peak_mb'] / 1024:.2f} GB per worker; "
               f"vs baseline per customer: "
               f"{base_per_cust / (r['total_s'] / n):.0f}x faster")
+        target = r["orders"] / 1e6
+        fl = r["floor"]
+        print(f"  Parquet writing alone, the same tables from memory: {fl['zstd']:.1f} CPU s with zstd "
+              f"({r['rows'] / fl['zstd'] / 1e6:.1f}M rows/s per core), {fl['none']:.1f} CPU s uncompressed; "
+              f"1M order rows/s would need the whole world in {target:.2f} s = {2 * target:.1f} CPU s on 2 cores")
 
 
 if __name__ == "__main__":
