@@ -67,7 +67,8 @@ def run_stream(n_customers: int, workers: int, floor: bool = False) -> dict:
 def encode_floor(path: Path) -> dict:
     """CPU seconds to write a saved world's observed tables again from Arrow tables already in memory,
     one table at a time, with the simulator's writer options (row groups, per-column dictionary encoding):
-    once with the world's zstd and once uncompressed. No generation can make a world faster than this."""
+    once with the world's zstd and once uncompressed (CPU s, and the files' total size in MB). No generation
+    can make a world faster than this."""
     import pyarrow.parquet as pq
 
     from simulator import tablefile
@@ -82,6 +83,7 @@ def encode_floor(path: Path) -> dict:
                                use_dictionary=tablefile.dictionary_columns(table.schema),
                                **dict(tablefile.PARQUET_OPTIONS, compression=codec))
             out[codec] = time.process_time() - t0
+            out[f"{codec}_mb"] = sum(f.stat().st_size for f in Path(tmp).iterdir()) / 1e6
     return out
 
 
@@ -177,7 +179,8 @@ def main() -> None:
         target = r["orders"] / 1e6
         fl = r["floor"]
         print(f"  Parquet writing alone, the same tables from memory: {fl['zstd']:.1f} CPU s with zstd "
-              f"({r['rows'] / fl['zstd'] / 1e6:.1f}M rows/s per core), {fl['none']:.1f} CPU s uncompressed; "
+              f"({r['rows'] / fl['zstd'] / 1e6:.1f}M rows/s per core, {fl['zstd_mb']:.0f} MB), "
+              f"{fl['none']:.1f} CPU s uncompressed ({fl['none_mb']:.0f} MB); "
               f"1M order rows/s would need the whole world in {target:.2f} s = {2 * target:.1f} CPU s on 2 cores")
 
 
