@@ -72,6 +72,18 @@ def test_no_general_call_after_true_churn(world):
     assert (opened <= calls.loc[late, "arrival_ts"].to_numpy()).all()
 
 
+def test_tickets_after_true_churn_are_about_an_earlier_order(world):
+    """A complaint may follow the last order past the churn date, never a new contact out of nowhere."""
+    churn = world.truth.customers.set_index("customer_id")["churn_ts"]
+    t = world.tickets
+    c = churn.reindex(t["customer_id"]).to_numpy()
+    late = t[~pd.isna(c) & (t["opened_ts"].to_numpy() > c)]
+    assert len(late) < 0.05 * len(t)
+    placed = world.orders.set_index("order_id")["order_ts"].reindex(late["order_id"]).to_numpy()
+    assert (placed <= churn.reindex(late["customer_id"]).to_numpy()).all()
+    assert (late["opened_ts"].to_numpy() - placed < np.timedelta64(60, "D")).all()
+
+
 def test_nothing_happens_at_or_after_the_horizon(world):
     end = pd.Timestamp(world.truth.params["config"]["end"])
     assert (world.orders["order_ts"] < end).all()
