@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from faker import Faker
 
 from .data.words import COMPANY_DOMAIN_WORDS, COMPANY_TLD, EMAIL_DOMAINS
 from .geography import LOCALE_INFO, PHONE_WIDTH, draw_phones, draw_places, load_geography
@@ -104,8 +103,11 @@ def write_pool_file(path: Path = POOL_FILE) -> None:
 def draw_pool(locale: str, size: int) -> LocalePool:
     """Draw one locale's pool with its own seeded Faker instance.
 
-    The draws depend on ``locale`` and ``size`` only, never on which other locales a world uses.
+    The draws depend on ``locale`` and ``size`` only, never on which other locales a world uses. Faker is
+    imported here, not at module level: worlds built from the shipped pools never import it (~60 ms).
     """
+    from faker import Faker
+
     fake = Faker(locale)
     fake.seed_instance(stream_int(POOL_SEED, f"faker:{locale}"))
     if locale in FAMILY_FIRST:
