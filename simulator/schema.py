@@ -244,7 +244,8 @@ TRUTH: dict[str, dict[str, Column]] = {
         "sat_baseline": ("float64", "baseline latent satisfaction (standard units)"),
         "p_dropout": ("float64", "BG/NBD dropout probability after each purchase (btyd), NaN otherwise"),
         "churn_ts": ("datetime64[s]", "true end of the relationship (NaT: alive at the horizon); no order or "
-                     "general call follows it, but a complaint about the last order (and its calls) or a survey answer may"),
+                     "general call follows it, but a complaint about the last order (and its calls) or a "
+                     "survey answer may"),
         "alive_at_end": ("bool", "still alive at the horizon"),
         "final_stage": ("str", "stage at the horizon (terminated if churned)"),
         "pattern": ("str", "陈明亮 pattern: early_abort | midway_failure | early_exit | long_lasting | open"),

@@ -13,15 +13,12 @@ import simulator
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "simulate.py"
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench_simulate", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+_spec = importlib.util.spec_from_file_location("bench_simulate", BENCH)
+bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench)
 
 
 def test_run_stream_counts_the_files_it_wrote():
-    bench = _bench()
     r = bench.run_stream(1_500, 1, floor=True)
     world = simulator.simulate(n_customers=1_500, seed=2024)
     assert r["orders"] == len(world.orders)
@@ -33,7 +30,6 @@ def test_run_stream_counts_the_files_it_wrote():
 
 
 def test_encode_floor_writes_every_observed_table(tmp_path):
-    bench = _bench()
     path = simulator.simulate_to(tmp_path / "w", n_customers=800, seed=5)
     floor = bench.encode_floor(path)
     on_disk = sum(f.stat().st_size for f in path.glob("*.parquet")) / 1e6
@@ -42,7 +38,6 @@ def test_encode_floor_writes_every_observed_table(tmp_path):
 
 
 def test_baseline_draws_the_worlds_order_counts():
-    bench = _bench()
     base = bench.baseline(300)
     world = simulator.simulate(n_customers=300, seed=2024)
     assert base["orders"] == len(world.orders)
