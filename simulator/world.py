@@ -87,6 +87,8 @@ def _check_target(path: Path, force: bool) -> None:
     parent = path.parent if path.parent != Path("") else Path(".")
     if not parent.exists():
         raise WorldIOError(f"parent folder {parent} does not exist")
+    if not parent.is_dir():
+        raise WorldIOError(f"parent {parent} is not a folder")
     if not os.access(parent, os.W_OK):
         raise WorldIOError(f"cannot write to {parent}")
 
@@ -95,18 +97,25 @@ def _check_target(path: Path, force: bool) -> None:
 def atomic_folder(path: str | os.PathLike, *, force: bool = False) -> Iterator[Path]:
     """Yield an empty temporary sibling of ``path``; on success it replaces ``path``, on any error it goes.
 
-    ``path`` must be absent or an empty folder unless ``force`` (:class:`WorldIOError` otherwise).
+    ``path`` must be absent or an empty folder unless ``force`` (:class:`WorldIOError` otherwise). A
+    file-system failure (read-only or full disk, permissions ``os.access`` cannot see) becomes a
+    :class:`WorldIOError` naming it, after the temporary folder is removed.
     """
     path = Path(path).absolute()
     _check_target(path, force)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    except OSError as exc:
+        raise WorldIOError(f"cannot write to {path.parent}: {exc.strerror or exc}") from exc
     try:
         yield tmp
         if path.exists():
             shutil.rmtree(path)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError) and not isinstance(exc, WorldIOError):
+            raise WorldIOError(f"could not write {path}: {exc.strerror or exc}") from exc
         raise
 
 

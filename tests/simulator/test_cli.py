@@ -1,5 +1,6 @@
 """``crmlab simulate``: bad arguments print one line and exit 2; good ones write a world atomically."""
 
+import errno
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +70,44 @@ def test_student_seed_run_and_summary(tmp_path):
     assert "customers" in res.stdout and "orders" in res.stdout and str(tmp_path / "w") in res.stdout
     assert (tmp_path / "w" / "orders.csv").exists() and (tmp_path / "w" / "truth" / "params.json").exists()
     assert not any(p.name.startswith(".") for p in tmp_path.iterdir())
+
+
+def test_parent_that_is_a_file_is_an_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    res = run("simulate", "--customers", "200", "--out", str(tmp_path / "notes.txt" / "w"))
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+    assert res.returncode == 2 and len(lines) == 1 and "not a folder" in lines[0], res.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def _main_in_process(capsys, *args):
+    from autograde.cli import main
+
+    status = main(["simulate", "--customers", "200", *args])
+    return status, [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
+
+
+def test_folder_the_os_refuses_is_one_line(tmp_path, capsys, monkeypatch):
+    """Root passes ``os.access`` everywhere; a refusal at creation time (read-only mount, /proc) still
+    prints one line and exits 2."""
+    import simulator.world
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(simulator.world.tempfile, "mkdtemp", refuse)
+    status, lines = _main_in_process(capsys, "--out", str(tmp_path / "w"))
+    assert status == 2 and len(lines) == 1 and "cannot write to" in lines[0] and "Permission denied" in lines[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_disk_full_midway_leaves_nothing(tmp_path, capsys, monkeypatch):
+    import simulator.stream
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(simulator.stream, "write_params", full)
+    status, lines = _main_in_process(capsys, "--out", str(tmp_path / "w"))
+    assert status == 2 and len(lines) == 1 and "No space left on device" in lines[0], lines
+    assert list(tmp_path.iterdir()) == []  # the tables already written went with the temporary folder
