@@ -20,7 +20,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from autograde.cli import UsageError
+from autograde.errors import UsageError
 
 COURSE_ID = "crmlab"
 ASSIGNMENT_RE = re.compile(r"^\d\d_[A-Za-z0-9_]+$")

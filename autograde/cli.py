@@ -9,11 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from simulator.cli import positive_int  # noqa: F401  (re-exported for the course subcommands)
-
-
-class UsageError(Exception):
-    """A user error; ``crmlab`` prints the message on one line and exits with status 2."""
+from autograde.errors import UsageError  # noqa: F401 - raised by the subcommands, caught in main()
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograde.cli import UsageError, positive_int
+from autograde.errors import UsageError
+from simulator.cli import positive_int
 
 
 def _course_dir(text: str) -> Path:

@@ -28,7 +28,7 @@ from typing import Callable
 
 from autograde import gradebook, submissions
 from autograde.build import root_cause
-from autograde.cli import UsageError
+from autograde.errors import UsageError
 from autograde.prepare import needs_dq, prepare_student, private_paths
 from autograde.preprocessors import NOT_RUN_ENAME, STUCK_ENAME, TRUNCATED_NOTE
 from autograde.roster import PRIVATE, course_key, read_seeds

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from autograde.cli import UsageError
+from autograde.errors import UsageError
 
 TOP_FAILURES = 10  # failure messages shown
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from autograde.cli import UsageError
+from autograde.errors import UsageError
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 ROSTER_COLUMNS = ("student_id", "first_name", "last_name", "email")

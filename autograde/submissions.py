@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograde.cli import UsageError
+from autograde.errors import UsageError
 
 IGNORED_PARTS = {"__MACOSX", ".ipynb_checkpoints"}
 TAMPER_RE = re.compile(r"autograde\.hidden|autograde\s+import\s+hidden|CRMLAB_EXPECTED|CRMLAB_CACHE")

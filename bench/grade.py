@@ -31,7 +31,7 @@ STOCK_CONFIG = 'c = get_config()\nc.CourseDirectory.course_id = "crmlab"\nc.Exec
 def _course_and_factory(course: Path | None):
     """The lecture folder to bench and its world factory (the fixture's stand-in if course/ is empty)."""
     from autograde.build import find_assignments
-    from autograde.cli import UsageError
+    from autograde.errors import UsageError
 
     if course is not None:
         return course, None
