@@ -21,16 +21,47 @@ def db_url(course_dir: str | os.PathLike) -> str:
     return f"sqlite:///{Path(course_dir).absolute() / 'gradebook.db'}"
 
 
-def zero_deleted(course_dir, *, assignment: str, notebook: str, student_id: str,
-                 grade_ids: list[str]) -> None:
-    """Score deleted graded cells 0 and clear their "needs manual grading" flag (nbgrader leaves it set)."""
+def ensure_gradebook(course_dir: str | os.PathLike) -> None:
+    """Create the course's gradebook if it has no tables yet, stamped with nbgrader's schema version.
+
+    Done in-process: nbgrader would shell out to ``alembic`` for the version stamp, which fails when the
+    venv's ``crmlab`` is run by its path without the venv on ``PATH``. Idempotent; an existing gradebook
+    is left untouched.
+    """
+    from alembic.script import ScriptDirectory
+    from nbgrader.api import Base
+    from nbgrader.dbutil import ALEMBIC_DIR
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(db_url(course_dir))
+    try:
+        with engine.begin() as conn:
+            if inspect(conn).get_table_names():
+                return
+            Base.metadata.create_all(bind=conn)
+            conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"),
+                         {"v": ScriptDirectory(ALEMBIC_DIR).get_current_head()})
+    finally:
+        engine.dispose()
+
+
+def open_gradebook(course_dir: str | os.PathLike):
+    """nbgrader's :class:`~nbgrader.api.Gradebook` of the course (a context manager), created if missing."""
     from nbgrader.api import Gradebook
 
     from autograde.build import COURSE_ID
 
+    ensure_gradebook(course_dir)
+    return Gradebook(db_url(course_dir), COURSE_ID)
+
+
+def zero_deleted(course_dir, *, assignment: str, notebook: str, student_id: str,
+                 grade_ids: list[str]) -> None:
+    """Score deleted graded cells 0 and clear their "needs manual grading" flag (nbgrader leaves it set)."""
     if not grade_ids:
         return
-    with Gradebook(db_url(course_dir), COURSE_ID) as gb:
+    with open_gradebook(course_dir) as gb:
         sub = gb.find_submission_notebook(notebook, assignment, student_id)
         for grade in sub.grades:
             if grade.name in grade_ids:
@@ -40,11 +71,9 @@ def zero_deleted(course_dir, *, assignment: str, notebook: str, student_id: str,
 
 def read_grades(course_dir, *, assignment: str, notebook: str, student_id: str) -> dict[str, dict]:
     """``grade_id -> {score, max_score, needs_manual_grade}`` of one submitted notebook."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
-    from autograde.build import COURSE_ID
-
-    with Gradebook(db_url(course_dir), COURSE_ID) as gb:
+    with open_gradebook(course_dir) as gb:
         try:
             sub = gb.find_submission_notebook(notebook, assignment, student_id)
         except MissingEntry:
