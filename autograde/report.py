@@ -1,13 +1,16 @@
 """``crmlab report``: a class report (HTML with seaborn PNGs) from ``grades.csv`` and ``summary.csv``.
 
 Written to ``DIR/report/``: ``index.html`` with the score distribution per assignment, the success rate
-of every graded task, the most common failure messages, and tables of the same numbers.
+of every graded task (one panel per assignment), the most common failure messages, and tables of the same
+numbers.
 """
 
 from __future__ import annotations
 
 import html
 import os
+import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +18,9 @@ import pandas as pd
 from autograde.errors import UsageError
 
 TOP_FAILURES = 10  # failure messages shown
+
+# Task titles: by ``(assignment, grade_id)`` or by ``grade_id`` alone (the pair wins).
+Titles = Mapping[str | tuple[str, str], str]
 
 
 def load_results(course_dir: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -27,20 +33,37 @@ def load_results(course_dir: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFr
     return pd.read_csv(files[0], **kw), pd.read_csv(files[1], **kw)
 
 
-def task_table(grades: pd.DataFrame) -> pd.DataFrame:
-    """Per assignment × grade_id: submissions, success rate (full points) and mean score share.
+def task_label(assignment: str, grade_id: str, title: str | None = None) -> str:
+    """A readable name of a graded cell: ``"01 · q1"`` (assignment number · task), then the title if any.
+
+    The task is ``q<N>`` from a grade id ``q<N>_…``, otherwise the grade id without its ``_test`` suffix.
+    """
+    number = re.match(r"\d+", assignment)
+    task = re.match(r"q\d+(?=_|$)", grade_id)
+    parts = [number.group() if number else assignment,
+             task.group() if task else re.sub(r"_test$", "", grade_id) or grade_id]
+    return " · ".join(parts + ([title] if title else []))
+
+
+def task_table(grades: pd.DataFrame, titles: Titles | None = None) -> pd.DataFrame:
+    """Per assignment × grade_id: its label, submissions, success rate (full points) and mean score share.
 
     Returns
     -------
     DataFrame
-        Columns assignment, grade_id, n, success_rate (0–1), mean_share (0–1); missing notebooks excluded.
+        Columns assignment, grade_id, task (:func:`task_label`, with the title from ``titles`` if given),
+        n, success_rate (0–1), mean_share (0–1); missing notebooks excluded; tasks in notebook order.
     """
+    titles = titles or {}
     g = grades[grades["status"] != "missing notebook"].copy()
     g["full"] = (g["score"] >= g["max_score"]) & (g["max_score"] > 0)
     g["share"] = g["score"] / g["max_score"].where(g["max_score"] > 0)
-    return (g.groupby(["assignment", "grade_id"], sort=False)
-             .agg(n=("full", "size"), success_rate=("full", "mean"), mean_share=("share", "mean"))
-             .reset_index())
+    out = (g.groupby(["assignment", "grade_id"], sort=False)
+            .agg(n=("full", "size"), success_rate=("full", "mean"), mean_share=("share", "mean"))
+            .reset_index())
+    out.insert(2, "task", [task_label(a, gid, titles.get((a, gid), titles.get(gid)))
+                           for a, gid in zip(out["assignment"], out["grade_id"])])
+    return out
 
 
 def failure_table(grades: pd.DataFrame, *, top: int = TOP_FAILURES) -> pd.DataFrame:
@@ -66,7 +89,26 @@ def assignment_table(summary: pd.DataFrame) -> pd.DataFrame:
     return out.fillna(0).reset_index()
 
 
-def _plots(grades: pd.DataFrame, summary: pd.DataFrame, folder: Path) -> list[str]:
+def task_chart(tasks: pd.DataFrame):
+    """Figure of the per-task success rate (a :func:`task_table`): one panel per assignment, its own tasks."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    groups = list(tasks.groupby("assignment", sort=True)) or [("no graded tasks", tasks)]
+    heights = [max(len(t), 1) for _, t in groups]
+    fig, axes = plt.subplots(len(groups), 1, squeeze=False, figsize=(8, 0.4 * sum(heights) + 1.2 * len(groups)),
+                             gridspec_kw={"height_ratios": heights})
+    for ax, (assignment, t) in zip(axes[:, 0], groups):
+        if len(t):
+            sns.barplot(data=t, y="task", x="success_rate", ax=ax, color="tab:blue", orient="h")
+        ax.set(xlim=(0, 1), ylabel="", title=str(assignment), xlabel="")
+    axes[-1, 0].set_xlabel("share of submissions with full points")
+    fig.suptitle("Per-task success rate")
+    fig.tight_layout()
+    return fig
+
+
+def _plots(grades: pd.DataFrame, summary: pd.DataFrame, folder: Path, titles: Titles | None) -> list[str]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -83,12 +125,7 @@ def _plots(grades: pd.DataFrame, summary: pd.DataFrame, folder: Path) -> list[st
     fig.tight_layout()
     fig.savefig(folder / "scores.png", dpi=100)
     names.append("scores.png")
-    tasks = task_table(grades)
-    fig, ax = plt.subplots(figsize=(8, 0.4 * max(len(tasks), 3) + 1))
-    sns.barplot(data=tasks, y="grade_id", x="success_rate", hue="assignment", ax=ax, dodge=False)
-    ax.set(xlim=(0, 1), xlabel="share of submissions with full points", ylabel="", title="Per-task success rate")
-    fig.tight_layout()
-    fig.savefig(folder / "tasks.png", dpi=100)
+    task_chart(task_table(grades, titles)).savefig(folder / "tasks.png", dpi=100)
     names.append("tasks.png")
     fails = failure_table(grades)
     fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(fails), 3) + 1))
@@ -102,16 +139,19 @@ def _plots(grades: pd.DataFrame, summary: pd.DataFrame, folder: Path) -> list[st
     return names
 
 
-def write_report(*, course_dir: str | os.PathLike) -> Path:
-    """Write ``DIR/report/index.html`` (plus PNGs) for the graded course; returns the HTML's path."""
+def write_report(*, course_dir: str | os.PathLike, titles: Titles | None = None) -> Path:
+    """Write ``DIR/report/index.html`` (plus PNGs) for the graded course; returns the HTML's path.
+
+    ``titles`` names tasks (``grade_id`` or ``(assignment, grade_id)`` → title) in the chart and tables.
+    """
     course_dir = Path(course_dir)
     grades, summary = load_results(course_dir)
     folder = course_dir / "report"
     folder.mkdir(parents=True, exist_ok=True)
-    images = _plots(grades, summary, folder)
+    images = _plots(grades, summary, folder, titles)
     flagged = summary[~summary["status"].isin(["graded", "missing notebook"])
                       & ~summary["status"].str.fullmatch(r"graded: \d+ of \d+ graded cells failed")]
-    tables = [("Assignments", assignment_table(summary)), ("Tasks", task_table(grades)),
+    tables = [("Assignments", assignment_table(summary)), ("Tasks", task_table(grades, titles)),
               ("Most common failure messages", failure_table(grades)),
               ("Submissions with a status note", flagged)]
     body = "".join(f'<img src="{name}" alt="{name}">' for name in images)
