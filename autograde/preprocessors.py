@@ -1,6 +1,10 @@
 """Custom nbgrader preprocessors that close stock nbgrader's gaps (see grading-anchors.md §1).
 
-* :class:`GuardedExecute` — a cell that ignores the timeout interrupt (a loop swallowing
+* :class:`GuardedExecute` — runs the kernel in a sandbox (:mod:`autograde.sandbox`) on a scratch copy of
+  the submission and the student's handed-out data; after the kernel and every process it started are gone,
+  it reads the recorded answers and puts the grader's verdict (:mod:`autograde.verdict`) into each test
+  cell: the kernel's own errors there become plain text, and only the verdict decides the score. A cell
+  that ignores the timeout interrupt (a loop swallowing
   ``KeyboardInterrupt``) stops the kernel; the remaining cells get a "not run" error (score 0). Wall time
   stays bounded by one timeout plus the IOPub wait, instead of timeout + 4 s per remaining cell or a
   failed student. The instructor's locked data cells (``my_world(...)``) get their own, longer limit:
@@ -16,12 +20,15 @@
 from __future__ import annotations
 
 import json
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, LimitOutput, NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
+VERDICT_ENAME = "GraderVerdict"
 NOT_RUN_ENAME = "CellNotRun"
 STUCK_ENAME = "CellTimeoutError"
 TRUNCATED_NOTE = "... output truncated at {kb} kB ..."
@@ -50,8 +57,21 @@ def is_test_cell(cell) -> bool:
     return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
+@dataclass(frozen=True)
+class GradingContext:
+    """What the grader hands its Execute for one student: tasks, expected answers, data folder, sandbox."""
+
+    tasks: dict
+    expected: dict
+    data: Path | None
+    sandbox: object
+
+
+CONTEXTS: dict = {}  # (student, assignment) -> GradingContext, set by the grading worker around autograde
+
+
 class GuardedExecute(Execute):
-    """nbgrader's Execute that stops a kernel which ignores the timeout interrupt.
+    """nbgrader's Execute in a sandbox, with verdicts decided outside the kernel and a stuck-kernel guard.
 
     After a timeout nbclient interrupts the kernel; if the cell still produces no reply within the IOPub
     wait, the kernel is killed and every later code cell gets a ``CellNotRun`` error output, so the test
@@ -69,9 +89,33 @@ class GuardedExecute(Execute):
         return timeout
 
     def preprocess(self, nb, resources=None, km=None):
-        """Execute ``nb`` as nbgrader does, with the stuck-kernel guard reset."""
+        """Execute ``nb`` in its sandbox on a scratch copy, then replace test cells' results by verdicts."""
+        from autograde import sandbox
+
         self._stopped_reason = ""
-        return super().preprocess(nb, resources, km)
+        info = resources.get("nbgrader", {})
+        context = CONTEXTS.get((info.get("student"), info.get("assignment")))
+        if context is None:
+            raise RuntimeError("no grading context: grade with 'crmlab grade', which decides verdicts outside "
+                               "the kernel")
+        scratch = sandbox.make_scratch()
+        try:
+            _copy_submission(Path(resources.get("metadata", {}).get("path") or "."), scratch / "work")
+            resources.setdefault("metadata", {})["path"] = str(scratch / "work")
+            self.kernel_manager_class = sandbox.kernel_manager_class(context.sandbox, scratch=scratch,
+                                                                     data=context.data)
+            nb, resources = super().preprocess(nb, resources, km)
+            sandbox.wait_gone(scratch)
+            from autograde.verdict import judge_all
+
+            test_cells = [c for c in nb.cells if is_test_cell(c) and "grade_id" in c.metadata.get("nbgrader", {})]
+            verdicts = judge_all(context.tasks, [c.metadata.nbgrader.grade_id for c in test_cells],
+                                 scratch / "answers", context.expected)
+            for cell in test_cells:
+                _apply_verdict(cell, verdicts[cell.metadata.nbgrader.grade_id])
+            return nb, resources
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     def preprocess_cell(self, cell, resources, index):
         """Run one cell, or mark it not run once the kernel has been stopped."""
@@ -103,6 +147,41 @@ class GuardedExecute(Execute):
             run_sync(self.km.shutdown_kernel)(now=True)
         except Exception as exc:  # noqa: BLE001 - the kernel may already be gone
             self.log.warning("could not kill the stuck kernel: %s", exc)
+
+
+def _copy_submission(src: Path, dest: Path, *, limit: int = 50_000_000) -> None:
+    """Copy the submission's regular files (not notebooks, not links) into the scratch work folder."""
+    if not src.is_dir():
+        return
+    budget = limit
+    for item in sorted(src.rglob("*")):
+        if item.is_symlink() or not item.is_file() or item.suffix == ".ipynb":
+            continue
+        size = item.stat().st_size
+        if size > budget:
+            continue
+        budget -= size
+        target = dest / item.relative_to(src)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(item, target)
+
+
+def _apply_verdict(cell, verdict) -> None:
+    """The test cell's outputs: the kernel's text (its errors as plain text), then the grader's verdict."""
+    kept = []
+    for output in cell.get("outputs", []):
+        kind = output.get("output_type")
+        if kind == "error":
+            evalue = (str(output.get("evalue", "")).splitlines() or [""])[0][:MAX_EVALUE]
+            kept.append(NotebookNode(output_type="stream", name="stderr",
+                                     text=f"形式检查 formative check: {output.get('ename', 'Error')}: {evalue}\n"))
+        elif kind in ("stream", "display_data"):
+            kept.append(output)
+    if verdict.passed:
+        kept.append(NotebookNode(output_type="stream", name="stdout", text=f"评分 grader: ✓ {verdict.message}\n"))
+    else:
+        kept.append(_error(VERDICT_ENAME, verdict.message))
+    cell.outputs = kept
 
 
 def _output_bytes(output) -> int:

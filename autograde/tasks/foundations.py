@@ -1,8 +1,10 @@
-"""Formative checks for notebook 01 (CRM foundations I): leaky bucket, Pareto/Gini, duplicate customers.
+"""Notebook 01 (CRM foundations I): the seven graded tasks, declared once, with their formative checks.
 
-Every check runs the student's answer on small fixed fixtures (the worked examples of the lecture) or tests
-its internal consistency, so it does not depend on the student's seed. A failure says what is wrong and
-where to look; success prints the standard pass line (hidden tests still recompute the answer).
+Every formative check runs the student's answer on small fixed fixtures (the lecture's worked examples) or
+tests its internal consistency, so it does not depend on the student's data; a failure says what is wrong
+and where to look. Each :class:`~autograde.tasks.Task` at the end says which answers the grader compares,
+how, and why with that tolerance. The expected answers come from the instructor's reference on the grader's
+side; nothing here knows them.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import fail, number, passed, require_columns
+from . import Mistake, Task, fail, number, passed, require_columns, tasks_of
+from .rules import Close, Equal, Frame, SamePartition
 
 PARETO_COLUMNS = ["customer_id", "revenue", "cum_share", "rank_pct"]
 
@@ -26,11 +29,24 @@ AR_ORDERS = [("C1", "2025-01-05", "delivered"), ("C1", "2025-01-28", "delivered"
              ("C4", "2024-12-10", "delivered"), ("C4", "2025-01-15", "delivered"), ("C5", "2025-12-30", "delivered"),
              ("C2", "2025-04-18", "returned")]
 AR_WANT = (4 / 12, 3 / 7)
-AR_WRONG_R = {5 / 8: "把取消 cancelled 的订单也算成了活跃 active：只数有效订单 valid orders（delivered / shipped）。",
-              4 / 8: "把退货 returned 的订单也算成了活跃 active：只数有效订单 valid orders（delivered / shipped）。",
-              6 / 9: "把取消 cancelled 和退货 returned 的订单都算成了活跃 active：只数有效订单 valid orders。",
-              3 / 9: "把 12 月也当成了起点月份：只有 1–11 月有下一个月可比，分母是 1–11 月的活跃客户数。",
-              (1 / 3 + 1 + 0 + 1) / 4: "对各月保持率取了平均：题目要求合并 pooled——先把分子、分母各自相加再相除。"}
+AR_CANCELLED = Mistake("cancelled_active", "把取消 cancelled 的订单也算成了活跃 active：只数有效订单 valid orders（delivered / shipped）。")
+AR_RETURNED = Mistake("returned_active", "把退货 returned 的订单也算成了活跃 active：只数有效订单 valid orders（delivered / shipped）。")
+AR_BOTH = Mistake("invalid_active", "把取消 cancelled 和退货 returned 的订单都算成了活跃 active：只数有效订单 valid orders。")
+AR_DECEMBER = Mistake("december_start", "把 12 月也当成了起点月份：只有 1–11 月有下一个月可比，分母是 1–11 月的活跃客户数。")
+AR_AVERAGED = Mistake("averaged", "对各月保持率取了平均：题目要求合并 pooled——先把分子、分母各自相加再相除。")
+AR_WRONG_R = {5 / 8: AR_CANCELLED, 4 / 8: AR_RETURNED, 6 / 9: AR_BOTH, 3 / 9: AR_DECEMBER,
+              (1 / 3 + 1 + 0 + 1) / 4: AR_AVERAGED}
+CB_ADD_FIRST = Mistake("add_then_retain", "N_1 = 95：你先加了 A 再乘 r。题目的顺序是 N_{t+1} = r·N_t + A"
+                                          "（本月新客本月都还在），N_1 应为 100。")
+PARETO_INVALID = Mistake("invalid_orders", "取消 cancelled / 退货 returned 的订单被算进了收入：只用 status 为 "
+                                            "delivered 或 shipped 的有效订单。")
+PARETO_NO_FX = Mistake("no_fx", "收入没有换算成人民币：revenue = order_total × fx_rate_to_cny（各店币种不同）。")
+GINI_DESC = Mistake("descending", "得到 −0.72：公式要求 x 按升序 ascending 排序。")
+EMAIL_NO_STRIP = Mistake("no_strip", "e-mail 没有去掉首尾空白：先 .str.strip() 再 .str.lower()。")
+LINK_EMPTY = Mistake("empty_links", "两条 e-mail 为空的记录被合并成了同一人：空值不是身份，空 e-mail / 空电话不能用来连接。")
+LINK_EMAIL_ONLY = Mistake("email_only", "第 2、3 条记录的电话 '+86 139 1111 2222' 与 '13911112222' 规范化后相同，应属同一人；"
+                                         "第 1 条经由第 2 条（e-mail 相同）也连到第 3 条。先用 normalise_phone 规范化，"
+                                         "再求传递闭包 connected components：重复“按 e-mail 组、按电话组取最小标签”直到标签不再变化。")
 
 # Fixture for pareto_table: the lecture's worked example, revenues 500, 300, 120, 30, 20, 10, 8, 6, 4, 2 CNY,
 # spread over currencies, with a cancelled and a returned order that must not count.
@@ -71,7 +87,7 @@ def check_customer_base(customer_base) -> None:
     if not np.isclose(path[0], 0):
         fail(f"N_0 应等于传入的 N0（这里是 0），你的是 {path[0]}。")
     if np.isclose(path[1], 95):
-        fail("N_1 = 95：你先加了 A 再乘 r。题目的顺序是 N_{t+1} = r·N_t + A（本月新客本月都还在），N_1 应为 100。")
+        CB_ADD_FIRST.fail()
     if not np.isclose(path[1], 100):
         fail(f"A=100, r=0.95, N0=0 时 N_1 应为 100，你的是 {path[1]:.4g}。")
     if not np.isclose(path[12], 919.2798, atol=0.01):
@@ -107,10 +123,10 @@ def check_acquisition_retention(acquisition_retention) -> None:
     if r > 1:
         fail(f"r = {r}：保持率是比例 proportion（0–1），不是百分数。")
     if not np.isclose(r, AR_WANT[1]):
-        for wrong, hint in AR_WRONG_R.items():
+        for wrong, mistake in AR_WRONG_R.items():
             if np.isclose(r, wrong):
-                fail(f"检查用的小数据（autograde.checks.foundations.AR_ORDERS）中 r 应为 3/7 ≈ 0.4286，你的是 {r:.4f}：{hint}")
-        fail(f"检查用的小数据（autograde.checks.foundations.AR_ORDERS）中 r 应为 3/7 ≈ 0.4286，你的是 {r:.4f}。按月份去重 distinct customers，"
+                mistake.fail(f"检查用的小数据（autograde.tasks.foundations.AR_ORDERS）中 r 应为 3/7 ≈ 0.4286，你的是 {r:.4f}：")
+        fail(f"检查用的小数据（autograde.tasks.foundations.AR_ORDERS）中 r 应为 3/7 ≈ 0.4286，你的是 {r:.4f}。按月份去重 distinct customers，"
              "只用 year 当年的 1–11 月作起点月，并且合并 pooled 计算。")
     passed("任务 2 acquisition_retention")
 
@@ -152,9 +168,9 @@ def check_pareto_table(pareto_table) -> None:
     table = table.reset_index(drop=True)
     rev = table["revenue"].to_numpy(dtype=float)
     if np.isclose(rev[0], 1499) or np.isclose(rev[1], 400):
-        fail("取消 cancelled / 退货 returned 的订单被算进了收入：只用 status 为 delivered 或 shipped 的有效订单。")
+        PARETO_INVALID.fail()
     if np.isclose(sorted(rev)[-1], 190) or np.isclose(rev.max(), 2500):
-        fail("收入没有换算成人民币：revenue = order_total × fx_rate_to_cny（各店币种不同）。")
+        PARETO_NO_FX.fail()
     if not np.allclose(rev, PARETO_WANT):
         if np.allclose(np.sort(rev)[::-1], PARETO_WANT):
             fail("行没有按 revenue 从高到低排序 sorted descending。")
@@ -196,7 +212,7 @@ def check_gini(gini) -> None:
     example = [500, 300, 120, 30, 20, 10, 8, 6, 4, 2]
     g = number(gini(np.array(example, dtype=float)), name="gini(...)")
     if np.isclose(g, -0.72):
-        fail("得到 −0.72：公式要求 x 按升序 ascending 排序。")
+        GINI_DESC.fail()
     if not np.isclose(g, 0.72):
         fail(f"讲义例题 worked example 的 Gini 应为 0.72，你的是 {g:.4f}。检查排序方向和 i 从 1 开始。")
     shuffled = number(gini(np.array([4, 500, 2, 30, 300, 8, 120, 6, 20, 10], dtype=float)), name="gini(...)")
@@ -222,6 +238,8 @@ def check_normalise(normalise_email, normalise_phone) -> None:
         if list(out.index) != list(raw.index):
             fail(f"{name} 的结果要保留输入的索引 index 和顺序。")
         for (given, want), got in zip(cases, out.tolist()):
+            if name == "normalise_email" and got != want and got.strip() == want:
+                EMAIL_NO_STRIP.fail(f"normalise_email({given!r}) 应为 {want!r}，你的是 {got!r}。")
             if got != want:
                 fail(f"{name}({given!r}) 应为 {want!r}，你的是 {got!r}。")
     passed("任务 5 normalise_email / normalise_phone")
@@ -238,13 +256,11 @@ def check_link_persons(link_persons) -> None:
         passed("任务 6 link_persons")
         return
     if got[3] == got[4]:
-        fail("两条 e-mail 为空的记录被合并成了同一人：空值不是身份，空 e-mail / 空电话不能用来连接。")
+        LINK_EMPTY.fail()
     if got[0] != got[1]:
         fail("' WangFang1@QQ.com' 与 'wangfang1@qq.com' 没有合并：先用 normalise_email 规范化。")
     if got[1] != got[2] or got[0] != got[2]:
-        fail("第 2、3 条记录的电话 '+86 139 1111 2222' 与 '13911112222' 规范化后相同，应属同一人；第 1 条经由"
-             "第 2 条（e-mail 相同）也连到第 3 条。先用 normalise_phone 规范化，再求传递闭包 connected components："
-             "重复“按 e-mail 组、按电话组取最小标签”直到标签不再变化。")
+        LINK_EMAIL_ONLY.fail()
     if got[0] == got[5]:
         fail("同名不同人 homonym 被合并了：只按 e-mail / 电话连接，不按姓名。")
     fail(f"例子应分成 4 个人 {LINK_WANT}，你的分组是 {got}。")
@@ -270,3 +286,112 @@ def check_dup_revenue_share(dup_revenue_share) -> None:
     if share <= 0:
         fail(f"dup_revenue_share = {share}：你的数据里有重复客户，他们的收入份额应大于 0。")
     passed("任务 7 dup_revenue_share")
+
+
+# ---- the graded tasks ---------------------------------------------------------------------------------------
+# Inputs of the graded calls are derived from the student's own observed data (known to the kernel; the
+# answers are not). Tolerances for tasks 6 and 7, graded against the hidden truth: reference.measure_tolerances()
+# on the default world, seeds 0..19, finds the stated e-mail-or-phone rule exact (relative error 0 on every
+# seed); the clear mistakes (e-mail only, no transitivity, no normalisation) miss by >= 1.05 % on the count
+# and >= 3.5 % on the share. Half of that: 0.5 % and 2 %.
+RTOL_PERSONS = 0.005
+RTOL_DUP_SHARE = 0.02
+EXACT = "an exact computation: only floating-point rounding may differ"
+PARETO_COLUMNS_GRADED = ("revenue", "cum_share", "rank_pct")
+
+
+def _floats(x) -> np.ndarray:
+    return np.asarray(x, dtype=float)
+
+
+def _columns(df, columns) -> pd.DataFrame:
+    """The named columns the student's table has (missing ones are reported by the grader)."""
+    if not isinstance(df, pd.DataFrame):
+        return df
+    out = pd.DataFrame({c: df[c].to_numpy() for c in columns if c in df.columns})
+    if "customer_id" in out:
+        out["customer_id"] = out["customer_id"].astype(str)
+    return out
+
+
+def _bucket_args(world) -> tuple:
+    """An input path of the leaky bucket from the student's data: N0, A (customers/month), r, T (months)."""
+    n = len(world.customers)
+    return float(n // 10), round(n / 24, 1), 0.9, 24
+
+
+q1 = Task(
+    "q1_test", 2, "任务 1 customer_base",
+    rules={"cb_path": Close(EXACT, rtol=1e-9), "cb_flat": Close(EXACT, rtol=1e-9)},
+    produce=lambda world, customer_base: {"cb_path": _floats(customer_base(*_bucket_args(world))),
+                                          "cb_flat": _floats(customer_base(0, 10, 1.0, 3))},
+    formative=lambda world, customer_base: check_customer_base(customer_base),
+    mistakes=(CB_ADD_FIRST,))
+
+q2 = Task(
+    "q2_test", 3, "任务 2 acquisition_retention, N_star",
+    rules={"A_2024": Close(EXACT), "r_2024": Close(EXACT), "A": Close(EXACT), "r": Close(EXACT),
+           "N_star": Close(EXACT)},
+    produce=lambda world, acquisition_retention, A, r, N_star: {
+        **dict(zip(("A_2024", "r_2024"), map(float, acquisition_retention(world.customers, world.orders, year=2024)))),
+        "A": float(A), "r": float(r), "N_star": float(N_star)},
+    formative=lambda world, acquisition_retention, A, r, N_star: (
+        check_acquisition_retention(acquisition_retention), check_steady_state(A, r, N_star)),
+    mistakes=(AR_CANCELLED, AR_RETURNED, AR_DECEMBER, AR_AVERAGED))
+
+q3 = Task(
+    "q3_test", 3, "任务 3 pareto_table, top20_share",
+    rules={"pareto": Frame("sums and cumulative shares of the same numbers in another order differ by rounding "
+                           "only", key=("customer_id",), columns=PARETO_COLUMNS_GRADED, rtol=1e-6),
+           "top20_share": Close("a cumulative share: rounding only", rtol=1e-6)},
+    produce=lambda world, pareto, top20_share, pareto_table=None: {
+        "pareto": _columns(pareto, PARETO_COLUMNS), "top20_share": float(top20_share)},
+    formative=lambda world, pareto, top20_share, pareto_table: (
+        check_pareto_table(pareto_table), check_top20_share(pareto, top20_share)),
+    mistakes=(PARETO_INVALID, PARETO_NO_FX))
+
+q4 = Task(
+    "q4_test", 2, "任务 4 gini, revenue_gini",
+    rules={"gini_orders": Close("sums in another order: rounding only", rtol=1e-6),
+           "revenue_gini": Close("sums in another order: rounding only", rtol=1e-6)},
+    produce=lambda world, gini, revenue_gini: {
+        "gini_orders": float(gini(world.orders["order_total"].to_numpy(dtype=float)[::-1].copy())),
+        "revenue_gini": float(revenue_gini)},
+    formative=lambda world, gini, revenue_gini: check_gini(gini),
+    mistakes=(GINI_DESC,))
+
+q5 = Task(
+    "q5_test", 2, "任务 5 normalise_email, normalise_phone",
+    rules={"email_norm": Equal("string rules are exact"), "phone_norm": Equal("string rules are exact")},
+    produce=lambda world_dq, normalise_email, normalise_phone: {
+        "email_norm": [str(x) for x in normalise_email(world_dq.customers["email"].fillna("").astype(str))],
+        "phone_norm": [str(x) for x in normalise_phone(world_dq.customers["phone"].fillna("").astype(str))]},
+    formative=lambda world_dq, normalise_email, normalise_phone: check_normalise(normalise_email, normalise_phone),
+    mistakes=(EMAIL_NO_STRIP,))
+
+
+def _link_input(world_dq) -> pd.DataFrame:
+    """The data-quality customers in reverse order: a link rule must not depend on row order."""
+    return world_dq.customers[["customer_id", "name", "email", "phone"]].iloc[::-1].reset_index(drop=True)
+
+
+q6 = Task(
+    "q6_test", 3, "任务 6 link_persons, n_persons",
+    rules={"link_partition": SamePartition("labels are arbitrary; only who is grouped with whom counts"),
+           "n_persons": Close("graded against the true number of persons; the stated rule is exact on 20 seeds, "
+                              "clear mistakes miss by >= 1.05 %", rtol=RTOL_PERSONS)},
+    produce=lambda world_dq, link_persons, n_persons: {
+        "link_partition": pd.factorize(pd.Series(link_persons(_link_input(world_dq))).astype(str))[0],
+        "n_persons": int(n_persons)},
+    formative=lambda world_dq, link_persons, n_persons: (
+        check_link_persons(link_persons), check_n_persons(len(world_dq.customers), n_persons)),
+    mistakes=(LINK_EMPTY, LINK_EMAIL_ONLY))
+
+q7 = Task(
+    "q7_test", 2, "任务 7 dup_revenue_share",
+    rules={"dup_revenue_share": Close("graded against the true duplicate persons; the rule is exact on 20 seeds, "
+                                      "clear mistakes miss by >= 3.5 %", rtol=RTOL_DUP_SHARE)},
+    produce=lambda dup_revenue_share: {"dup_revenue_share": float(dup_revenue_share)},
+    formative=lambda dup_revenue_share: check_dup_revenue_share(dup_revenue_share))
+
+TASKS = tasks_of(q1, q2, q3, q4, q5, q6, q7)

@@ -1,0 +1,120 @@
+"""Graded tasks, each declared once (learntools' problem classes, otter's ``@test_case``).
+
+A :class:`Task` holds what a student may see: its grade id, points and title; ``produce``, which turns the
+student's objects (functions and values from their notebook, and their ``world``) into named answers —
+calling their functions on inputs derived from their own data; the comparison :class:`Rule` for each
+answer, with its tolerance and the reason for it; the formative check with the common :class:`Mistake`\\ s
+and the hint each deserves. The notebook's test cell is one call, ``qN.check(world=world, f=f, …)``: it
+records the answers for the grader (:mod:`autograde.answers`) and runs the formative check for the student.
+
+The instructor-only half lives in ``course/NN_slug/reference.py`` (never in a release, never importable by
+a kernel): ``SOLUTIONS[grade_id](world, world_dq)`` → the objects of a correct solution, optional
+``TRUTH[grade_id](world, world_dq)`` → answers graded against the hidden truth instead, and
+``MISTAKES[(grade_id, name)](world, world_dq)`` → the objects a student making that mistake would have.
+The grader computes expected answers from them (:mod:`autograde.verdict`) and decides every verdict after
+the kernel is gone; tests for every task are generated from the two halves.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+PASS_NOTE = ("（形式检查通过 / formative checks passed — 提交后评分端会用你自己的数据核对答案 "
+             "the grader will still check it on your own data）")
+
+
+class CheckError(AssertionError):
+    """A formative check failed; the message explains what is wrong and where to look."""
+
+
+def passed(task: str) -> None:
+    """Print the standard pass line for ``task``."""
+    print(f"✓ {task} {PASS_NOTE}")
+
+
+def fail(message: str) -> None:
+    """Raise a :class:`CheckError` with ``message``."""
+    raise CheckError(message)
+
+
+def number(x, *, name: str) -> float:
+    """``x`` as a finite float, or a :class:`CheckError` saying what ``name`` should be."""
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        fail(f"{name} 应该是一个数 a number（got {type(x).__name__}）")
+    if not math.isfinite(value):
+        fail(f"{name} 不是有限数 not finite: {value}")
+    return value
+
+
+def require_columns(df, columns, *, name: str) -> None:
+    """``df`` must be a DataFrame with every column in ``columns``."""
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        fail(f"{name} 应该是 pandas DataFrame（got {type(df).__name__}）")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        fail(f"{name} 缺少列 missing column(s) {missing}；现有列 you have {list(df.columns)}")
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A common mistake and the hint it deserves; the formative check raises with ``hint`` when it sees it."""
+
+    name: str
+    hint: str
+
+    def fail(self, prefix: str = "") -> None:
+        """Raise this mistake's hint (after ``prefix``, e.g. the expected fixture value)."""
+        fail(f"{prefix}{self.hint}")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One graded task; see the module docstring. ``produce(**objects) -> {answer name: value}``."""
+
+    grade_id: str
+    points: int
+    title: str
+    rules: dict
+    produce: Callable[..., dict]
+    formative: Callable[..., None] | None = None
+    mistakes: tuple[Mistake, ...] = field(default=())
+
+    def answers(self, **objects) -> dict:
+        """The named answers of ``objects`` (the student's or a reference's), exactly the rules' names."""
+        answers = self.produce(**objects)
+        if set(answers) != set(self.rules):
+            raise ValueError(f"{self.grade_id}: produce gave {sorted(answers)}, rules name {sorted(self.rules)}")
+        return answers
+
+    def check(self, **objects) -> None:
+        """The test cell's one call: record the answers for the grader, then run the formative check."""
+        from autograde.answers import record
+
+        record(self.grade_id, self.answers(**objects))
+        if self.formative is not None:
+            self.formative(**objects)
+        else:
+            passed(self.title)
+
+    def mistake(self, name: str) -> Mistake:
+        """The declared mistake called ``name``."""
+        for m in self.mistakes:
+            if m.name == name:
+                return m
+        raise KeyError(f"{self.grade_id} declares no mistake {name!r}")
+
+
+def tasks_of(*tasks: Task) -> dict[str, Task]:
+    """``{grade_id: task}`` of a notebook, refusing a grade id declared twice."""
+    out: dict[str, Task] = {}
+    for task in tasks:
+        if task.grade_id in out:
+            raise ValueError(f"grade id {task.grade_id} declared twice")
+        out[task.grade_id] = task
+    return out
