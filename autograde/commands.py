@@ -42,12 +42,26 @@ def run_grade(args) -> int:
     from autograde.grade import grade_assignment
 
     records = grade_assignment(course_dir=_course_dir(args.course_dir), assignment=args.assignment,
-                               submissions_path=args.submissions, workers=args.workers, timeout=args.timeout)
+                               submissions_path=args.submissions, workers=args.workers, timeout=args.timeout,
+                               sandbox=args.sandbox)
     graded = sum(r["kind"] != "missing" for r in records)
     flagged = sum(r["flagged"] for r in records)
     print(f"{args.assignment}: {graded} graded, {len(records) - graded} missing, {flagged} with a status note; "
           f"see {Path(args.course_dir) / 'grades.csv'}")
+    note = run_note(args.course_dir, args.assignment)
+    if note:
+        print(f"note: {note}")
     return 0
+
+
+def run_note(course_dir, assignment: str) -> str:
+    """The one-line note of the last grading run of ``assignment`` (e.g. that kernels ran unsandboxed)."""
+    import json
+
+    from autograde.layout import CourseLayout
+
+    path = CourseLayout(course_dir).status(assignment) / "run.json"
+    return json.loads(path.read_text(encoding="utf-8")).get("note", "") if path.is_file() else ""
 
 
 def run_report(args) -> int:
@@ -89,6 +103,8 @@ def register(subparsers) -> None:
     grade.add_argument("--submissions", required=True, help="submitted/ tree, folder or .zip named by student")
     grade.add_argument("--workers", type=positive_int, default=None, help="processes (default: all cores)")
     grade.add_argument("--timeout", type=positive_int, default=30, help="per-cell time limit in s (default 30)")
+    grade.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "unshare", "none"),
+                       help="how grading kernels are isolated (default auto: bubblewrap, else unshare, else none)")
     grade.set_defaults(func=run_grade)
 
     report = subparsers.add_parser("report", help="write the class report (HTML) next to the CSVs")

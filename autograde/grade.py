@@ -1,16 +1,14 @@
 """``crmlab grade``: autograde one assignment for the whole class, in parallel over students.
 
-Per student, in a worker process: sanitise the submission (:mod:`autograde.submissions`), regenerate the
-student's worlds on the grader's side from their id and the course key and compute their expected answers
-(:mod:`autograde.prepare`; reused when already prepared), run nbgrader's autograde with only
-``CRMLAB_SEED``, ``CRMLAB_STUDENT``, ``CRMLAB_CACHE``, ``CRMLAB_EXPECTED`` and ``CRMLAB_FINGERPRINT`` added to
-the kernel's environment (the kernel reads the pre-generated world and never simulates), fix the gradebook
-where stock nbgrader leaves it open (deleted cells) and write the status file. Then nbgrader's feedback is
-generated in one batch per worker (one exporter for many students), and the main process writes
-``grades.csv`` and ``summary.csv``.
-
-The reference is ``expected(world)``, or ``expected(world, *, dq_world)`` when the notebook also calls
-``my_world(data_quality=True)``; both worlds carry their truth.
+Per student, in a worker process: sanitise the submission (:mod:`autograde.submissions`), load the worlds
+the grader kept for the student and their expected answers (:mod:`autograde.prepare`, verified under the
+course key), run nbgrader's autograde with the kernel in a sandbox (:mod:`autograde.sandbox`) that sees a
+scratch copy of the submission and the student's handed-out data only, and decide every test cell's verdict
+on the grader's side from the answers the kernel recorded (:mod:`autograde.verdict`); fix the gradebook where
+stock nbgrader leaves it open (deleted cells) and write the status file. A worker lost on the way (killed,
+out of memory) costs only its student a "grader error" record; the pool is replaced. Then nbgrader's
+feedback is generated in one batch per worker, and the main process writes ``grades.csv`` and
+``summary.csv``.
 """
 
 from __future__ import annotations
@@ -22,6 +20,7 @@ import sys
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -29,13 +28,12 @@ from typing import Callable
 from autograde import gradebook, submissions
 from autograde.build import root_cause
 from autograde.errors import UsageError
-from autograde.prepare import needs_dq, prepare_student, private_paths
-from autograde.preprocessors import NOT_RUN_ENAME, STUCK_ENAME, TRUNCATED_NOTE
-from autograde.roster import PRIVATE, course_key, read_seeds
+from autograde.layout import CourseLayout
+from autograde.preprocessors import NOT_RUN_ENAME, STUCK_ENAME, TRUNCATED_NOTE, VERDICT_ENAME
+from autograde.roster import course_key, read_seeds
 
-INTAKE = f"{PRIVATE}/intake/submitted"
-SECRET_ENV = ("CRMLAB_COURSE_KEY",)
 _API_CACHE: dict = {}
+MAX_ATTEMPTS = 2  # a student whose grading loses its worker this often gets a "grader error" record
 
 
 @dataclass(frozen=True)
@@ -49,6 +47,8 @@ class Job:
     candidates: tuple[str, ...]
     timeout: int
     world_factory: Callable | None = None
+    sandbox: str = "none"
+    memory: int = 3 * 2**30
 
 
 def _api(course_dir: str, timeout: int, exclude: str = ""):
@@ -59,11 +59,12 @@ def _api(course_dir: str, timeout: int, exclude: str = ""):
 
         from autograde.build import nbgrader_api
 
+        layout = CourseLayout(course_dir)
         cfg = Config()
-        cfg.CourseDirectory.submitted_directory = INTAKE
+        cfg.CourseDirectory.submitted_directory = layout.intake_rel
         cfg.CourseDirectory.student_id_exclude = exclude
         cfg.Execute.timeout = int(timeout)
-        cfg.StatusBanner.status_dir = str(private_paths(Path(course_dir))["status"])
+        cfg.StatusBanner.status_dir = str(layout.status("").parent)
         _API_CACHE[key] = nbgrader_api(course_dir, cfg)
     return _API_CACHE[key]
 
@@ -86,6 +87,8 @@ def _cell_status(cell, timeout: int) -> str:
             return "not run: the kernel was stopped after a cell ignored the timeout"
         if ename in (STUCK_ENAME, "KeyboardInterrupt"):
             return f"timed out after {timeout} s"
+        if ename == VERDICT_ENAME:
+            return f"failed: {evalue}"
         return f"failed: {ename}: {evalue}".rstrip(": ")
     return "ok"
 
@@ -126,7 +129,7 @@ def _results(course_dir: Path, job: Job, intake, points: list[tuple[str, float]]
 
     name = job.assignment
     grades = gradebook.read_grades(course_dir, assignment=name, notebook=name, student_id=job.student_id)
-    path = course_dir / "autograded" / job.student_id / name / f"{name}.ipynb"
+    path = CourseLayout(course_dir).autograded(job.student_id, name)
     cells = {}
     if path.is_file():
         nb = nbformat.read(path, as_version=4)
@@ -173,7 +176,7 @@ def _record(job: Job, intake, cells: list[dict], timings: dict) -> dict:
 
 
 def _write_status(course_dir: Path, record: dict) -> None:
-    path = private_paths(course_dir)["status"] / record["assignment"] / f"{record['student_id']}.json"
+    path = CourseLayout(course_dir).status(record["assignment"], record["student_id"])
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -182,10 +185,25 @@ def _write_status(course_dir: Path, record: dict) -> None:
 
 def _save_log(course_dir: Path, job: Job, result: dict) -> None:
     """Keep nbgrader's log of a failed autograde for the instructor (``status/<assignment>/<id>.log``)."""
-    path = private_paths(course_dir)["status"] / job.assignment / f"{job.student_id}.log"
+    path = CourseLayout(course_dir).status(job.assignment, job.student_id).with_suffix(".log")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as fh:
         fh.write(f"{result.get('log') or ''}\n{result.get('error') or ''}\n")
+
+
+def grader_error(job: Job, reason: str) -> dict:
+    """A zero-score "grader error" record for ``job`` (written to its status file), the class goes on."""
+    import nbformat
+
+    from autograde.submissions import Intake
+
+    source = nbformat.read(CourseLayout(job.course_dir).source(job.assignment), as_version=4)
+    intake = Intake(job.student_id, kind="error", notes=[f"grader error: {reason}"])
+    cells = [{"grade_id": g, "score": 0.0, "max_score": p, "status": "grader error"}
+             for g, p in submissions.graded_cells(source)]
+    record = _record(job, intake, cells, {})
+    _write_status(Path(job.course_dir), record)
+    return record
 
 
 def grade_student(job: Job) -> dict:
@@ -197,35 +215,44 @@ def grade_student(job: Job) -> dict:
     try:
         return _grade_student(job)
     except Exception as exc:  # noqa: BLE001 - one student's failure must not stop the class
-        import nbformat
-
-        from autograde.submissions import Intake
-
-        name = job.assignment
-        source = nbformat.read(Path(job.course_dir) / "source" / name / f"{name}.ipynb", as_version=4)
         reason = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
-        intake = Intake(job.student_id, kind="error", notes=[f"grader error: {type(exc).__name__}: {reason}"])
-        cells = [{"grade_id": g, "score": 0.0, "max_score": p, "status": "grader error"}
-                 for g, p in submissions.graded_cells(source)]
-        record = _record(job, intake, cells, {})
-        _write_status(Path(job.course_dir), record)
-        return record
+        return grader_error(job, f"{type(exc).__name__}: {reason}")
+
+
+def _context(job: Job, layout: CourseLayout, source):
+    """The grader-side context of one student's run: tasks, verified expected answers, data, sandbox."""
+    from autograde import prepare
+    from autograde.preprocessors import GradingContext
+    from autograde.sandbox import Sandbox
+
+    name = job.assignment
+    dq = prepare.needs_dq(layout.root, name, source)
+    expected = prepare.expected_answers(layout.root, name, job.student_id, data_quality=dq,
+                                        factory=job.world_factory)
+    ref = layout.reference(name)
+    tasks = getattr(prepare.load_reference(ref), "TASKS", {}) if ref.is_file() else {}
+    data = layout.handout(job.student_id)
+    return GradingContext(tasks=tasks, expected=expected, data=data if data.is_dir() else None,
+                          sandbox=Sandbox(kind=job.sandbox, memory=job.memory))
 
 
 def _grade_student(job: Job) -> dict:
     import nbformat
 
+    from autograde.preprocessors import CONTEXTS
+
     warnings.simplefilter("ignore")
-    course_dir = Path(job.course_dir)
+    layout = CourseLayout(job.course_dir)
+    course_dir = layout.root
     name = job.assignment
     t0 = time.perf_counter()
-    (private_paths(course_dir)["status"] / name / f"{job.student_id}.log").unlink(missing_ok=True)
-    source = nbformat.read(course_dir / "source" / name / f"{name}.ipynb", as_version=4)
-    release = nbformat.read(course_dir / "release" / name / f"{name}.ipynb", as_version=4)
+    layout.status(name, job.student_id).with_suffix(".log").unlink(missing_ok=True)
+    source = nbformat.read(layout.source(name), as_version=4)
+    release = nbformat.read(layout.release(name), as_version=4)
     points = submissions.graded_cells(source)
     intake = submissions.sanitise(job.student_id, [Path(p) for p in job.candidates],
                                   expected_name=f"{name}.ipynb", source=source, release=release,
-                                  out_dir=course_dir / INTAKE / job.student_id / name)
+                                  out_dir=layout.intake / job.student_id / name)
     timings = {"sanitise": time.perf_counter() - t0}
     if intake.kind == "missing":
         record = _record(job, intake, [{"grade_id": g, "score": 0.0, "max_score": p, "status": "missing notebook"}
@@ -233,21 +260,18 @@ def _grade_student(job: Job) -> dict:
         _write_status(course_dir, record)
         return record
     t1 = time.perf_counter()
-    dq = needs_dq(course_dir, name, source)
-    os.environ["CRMLAB_CACHE"] = str(private_paths(course_dir)["worlds"])  # the reference's own look-ups
-    expected = prepare_student(course_dir, name, job.seed, job.student_id, data_quality=dq,
-                               factory=job.world_factory)
+    context = _context(job, layout, source)
     timings["worlds_expected"] = time.perf_counter() - t1
-    for var in SECRET_ENV:
-        os.environ.pop(var, None)
-    os.environ.update({"CRMLAB_SEED": str(job.seed), "CRMLAB_STUDENT": job.student_id,
-                       "CRMLAB_CACHE": str(private_paths(course_dir)["cache"]), "CRMLAB_EXPECTED": str(expected)})
     t2 = time.perf_counter()
     api = _api(job.course_dir, job.timeout)
-    result = api.autograde(name, job.student_id, force=True, create=True)
-    if not result.get("success"):  # once more: a kernel start-up race or a busy gradebook is transient
-        _save_log(course_dir, job, result)
+    CONTEXTS[(job.student_id, name)] = context
+    try:
         result = api.autograde(name, job.student_id, force=True, create=True)
+        if not result.get("success"):  # once more: a kernel start-up race or a busy gradebook is transient
+            _save_log(course_dir, job, result)
+            result = api.autograde(name, job.student_id, force=True, create=True)
+    finally:
+        CONTEXTS.pop((job.student_id, name), None)
     timings["autograde"] = time.perf_counter() - t2
     if not result.get("success"):
         _save_log(course_dir, job, result)
@@ -271,13 +295,14 @@ def feedback_batch(job: tuple) -> float:
     exclude = ",".join(sorted(set(everyone) - set(students)))
     result = _api(course_dir, 0, exclude).generate_feedback(assignment, force=True)
     if not result.get("success"):  # the grades stand; the instructor finds nbgrader's log here
-        with (private_paths(Path(course_dir))["status"] / assignment / "feedback.log").open("a") as fh:
+        with (CourseLayout(course_dir).status(assignment) / "feedback.log").open("a") as fh:
             fh.write(f"{result.get('log') or ''}\n{result.get('error') or ''}\n")
     return time.perf_counter() - t0
 
 
 def grade_assignment(*, course_dir, assignment: str, submissions_path, workers: int | None = None,
-                     timeout: int = 30, progress: bool = True, world_factory: Callable | None = None) -> list[dict]:
+                     timeout: int = 30, progress: bool = True, world_factory: Callable | None = None,
+                     sandbox: str = "auto") -> list[dict]:
     """Grade ``assignment`` for every rostered student and write the gradebook CSVs.
 
     Parameters
@@ -296,6 +321,8 @@ def grade_assignment(*, course_dir, assignment: str, submissions_path, workers: 
         Show a tqdm progress bar over students.
     world_factory : callable ``(seed, data_quality) -> World``, optional
         World generator on a cache miss (tests use a small stand-in); default ``simulator.simulate``.
+    sandbox : {"auto", "bwrap", "unshare", "none"}, default="auto"
+        How grading kernels are isolated (:mod:`autograde.sandbox`); ``auto`` takes the strongest that works.
 
     Returns
     -------
@@ -304,52 +331,106 @@ def grade_assignment(*, course_dir, assignment: str, submissions_path, workers: 
         errors (errors raised by answer cells), flagged, banner, score, max_score, cells (grade_id, score,
         max_score, status), timings (seconds: sanitise, worlds_expected, autograde, feedback, total).
     """
-    from tqdm import tqdm
+    from autograde.sandbox import resolve
 
-    course_dir = Path(course_dir).absolute()
-    if not (course_dir / "nbgrader_config.py").is_file():
+    layout = CourseLayout(course_dir)
+    course_dir = layout.root
+    if not layout.config.is_file():
         raise UsageError(f"{course_dir} is not a built course; run 'crmlab course build' first")
-    if not (course_dir / "source" / assignment / f"{assignment}.ipynb").is_file():
+    if not layout.source(assignment).is_file():
         raise UsageError(f"unknown assignment {assignment!r} in {course_dir}")
+    _check_gradebook(layout, assignment)
     seeds = read_seeds(course_dir)
     course_key(course_dir)
-    staging = private_paths(course_dir)["staging"] / assignment
-    found = submissions.collect(submissions_path, assignment=assignment, staging=staging)
+    kind, note = resolve(sandbox)
+    found = submissions.collect(submissions_path, assignment=assignment, staging=layout.staging(assignment))
     strangers = sorted(set(found) - set(seeds["student_id"]))
     if strangers:
         print(f"crmlab: skipped {len(strangers)} submission(s) not on the roster: {', '.join(strangers[:5])}",
               file=sys.stderr)
-    from labs.data import ENV_FINGERPRINT, fix_fingerprint
-
-    before = os.environ.get(ENV_FINGERPRINT)
-    fix_fingerprint()  # one name for this run's worlds, kernels included
     jobs = [Job(str(course_dir), assignment, sid, int(seed), tuple(str(p) for p in found.get(sid, [])),
-                int(timeout), world_factory) for sid, seed in zip(seeds["student_id"], seeds["seed"])]
+                int(timeout), world_factory, kind) for sid, seed in zip(seeds["student_id"], seeds["seed"])]
     import nbgrader.apps  # noqa: F401 - imported once here so forked workers inherit it
 
-    records = []
     n = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    try:
-        with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=quiet_worker) as pool:
-            futures = {pool.submit(grade_student, job): job for job in jobs}
-            try:
-                for fut in tqdm(as_completed(futures), total=len(futures), desc=f"grading {assignment}",
-                                unit="student", disable=not progress, file=sys.stderr):
-                    records.append(fut.result())
-            except BaseException:
-                for fut in futures:
-                    fut.cancel()
-                raise
-            _feedback(pool, n, course_dir, assignment, records)
-    finally:
-        if before is None:
-            os.environ.pop(ENV_FINGERPRINT, None)
-        else:
-            os.environ[ENV_FINGERPRINT] = before
+    records = _run_pool(jobs, n, assignment, progress)
+    _write_run(layout, assignment, kind, note)
+    with _pool(n) as pool:
+        _feedback(pool, n, course_dir, assignment, records)
     records.sort(key=lambda r: r["student_id"])
     gradebook.write_csvs(course_dir, assignment=assignment, records=records)
     return records
+
+
+def _pool(n: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
+                               initializer=quiet_worker)
+
+
+def _run_pool(jobs: list[Job], n: int, assignment: str, progress: bool) -> list[dict]:
+    """Grade ``jobs`` on ``n`` workers; a pool broken by a lost worker is replaced and the unfinished jobs
+    resubmitted, and a job that was running when workers were lost :data:`MAX_ATTEMPTS` times is recorded
+    as a grader error."""
+    from tqdm import tqdm
+
+    records, attempts, todo = {}, {job.student_id: 0 for job in jobs}, list(jobs)
+    bar = tqdm(total=len(jobs), desc=f"grading {assignment}", unit="student", disable=not progress,
+               file=sys.stderr)
+    try:
+        while todo:
+            with _pool(n) as pool:
+                futures = {pool.submit(grade_student, job): job for job in todo}
+                broken = False
+                try:
+                    for fut in as_completed(futures):
+                        job = futures[fut]
+                        try:
+                            records[job.student_id] = fut.result()
+                            bar.update()
+                        except BrokenProcessPool:
+                            broken = True
+                            attempts[job.student_id] += 1
+                except BaseException:
+                    for fut in futures:
+                        fut.cancel()
+                    raise
+            todo = [job for job in todo if job.student_id not in records]
+            for job in list(todo):
+                if attempts[job.student_id] >= MAX_ATTEMPTS:
+                    records[job.student_id] = grader_error(job, "the grading worker was lost (killed or out of "
+                                                                "memory) while grading this submission")
+                    bar.update()
+            todo = [job for job in todo if job.student_id not in records]
+            if not broken:
+                break
+    finally:
+        bar.close()
+    return list(records.values())
+
+
+def _check_gradebook(layout: CourseLayout, assignment: str) -> None:
+    """The gradebook must know ``assignment`` (nbgrader's own error is a traceback pointer)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from autograde.build import COURSE_ID
+
+    if not layout.gradebook.is_file():
+        raise UsageError(f"no gradebook in {layout.root}; run 'crmlab course build --out {layout.root}' first")
+    with Gradebook(f"sqlite:///{layout.gradebook}", COURSE_ID) as gb:
+        try:
+            gb.find_assignment(assignment)
+        except MissingEntry:
+            raise UsageError(f"the gradebook of {layout.root} has no assignment {assignment!r}; run "
+                             f"'crmlab course build --out {layout.root}' to add it") from None
+
+
+def _write_run(layout: CourseLayout, assignment: str, kind: str, note: str) -> None:
+    """``status/<assignment>/run.json``: how this run's kernels were isolated (the report shows the note)."""
+    path = layout.status(assignment) / "run.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(".run.json.tmp")
+    tmp.write_text(json.dumps({"sandbox": kind, "note": note}), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _feedback(pool, n: int, course_dir: Path, assignment: str, records: list[dict]) -> None:
