@@ -25,12 +25,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	@$(BIN)/python -m pytest -q
 
-# JupyterLab on the student edition (release notebooks) with one demo student's seed file.
+# JupyterLab on the student edition (release notebooks) with one demo student's handed-out data folder.
 lab: $(STAMP)
-	@test -d demo/course/release || $(MAKE) --no-print-directory demo
+	@test -d demo/course/release -a -d demo/course/handout || $(MAKE) --no-print-directory demo
+	@test -d demo/course/handout/$(LAB_STUDENT)/crmlab-data \
+		|| { echo "no demo student $(LAB_STUDENT) (demo/course/handout/ lists them)"; exit 2; }
 	@rm -rf $(LAB) && mkdir -p $(LAB)
 	@cp -r demo/course/release/. $(LAB)/
-	@cp demo/course/seeds/$(LAB_STUDENT)/crmlab-seed.json $(LAB)/
+	@cp -r demo/course/handout/$(LAB_STUDENT)/crmlab-data $(LAB)/
 	@echo "student edition in $(LAB), data of demo student $(LAB_STUDENT)"
 	@$(BIN)/jupyter lab --notebook-dir=$(LAB)
 

@@ -7,9 +7,10 @@ grade, write the report, and print a short summary.
 
 Submissions are written without outputs by default: the grader clears outputs before it runs a notebook,
 so executing them first changes no grade and would cost a kernel run per notebook. ``execute=True``
-(``crmlab demo --execute``) runs the solution and partial notebooks on each student's data first, as a
-student's saved notebook would be. The demo class has a fixed, public course key (``DEMO_COURSE_KEY``), so
-every run grades the same student seeds; a real class gets a random key from ``crmlab class init``.
+(``crmlab demo --execute``) runs the solution and partial notebooks first, each on its student's handed-out
+data folder (env ``CRMLAB_DATA``, as a student's saved notebook would be). The demo class has a fixed,
+public course key (``DEMO_COURSE_KEY``), so every run grades the same student worlds; a real class gets a
+random key from ``crmlab class init``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Callable
 import nbformat
 
 from autograde import variants
+from autograde.layout import ENV_DATA, ENV_SEED, CourseLayout
 
 DEMO_TIMEOUT = 10  # s per cell: keeps the infinite-loop submissions short in the demo
 DEMO_COURSE_KEY = "crmlab-demo-class"  # public and fixed: the demo class gets the same seeds on every run
@@ -48,11 +50,16 @@ def class_plan(n_students: int) -> dict[str, str]:
 
 
 def _execute(job: tuple) -> None:
-    """Run one simulated submission on the student's data (worker); outputs stay in the file."""
+    """Run one simulated submission on its student's handed-out data folder (worker); outputs stay in the file.
+
+    ``job`` is ``(notebook path, data folder)``: the kernel gets ``CRMLAB_DATA`` and no seed, as a class
+    student's kernel on JupyterHub does.
+    """
     from nbclient import NotebookClient
 
-    path, seed, student_id, cache = job
-    os.environ.update({"CRMLAB_SEED": str(seed), "CRMLAB_STUDENT": student_id, "CRMLAB_CACHE": cache})
+    path, data = job
+    os.environ.pop(ENV_SEED, None)
+    os.environ[ENV_DATA] = data
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3",
                    resources={"metadata": {"path": str(Path(path).parent)}}).execute()
@@ -114,9 +121,9 @@ def run_demo(*, out: str | os.PathLike = "demo", workers: int | None = None, n_s
     """
     from autograde.build import build_course
     from autograde.grade import grade_assignment, quiet_worker
-    from autograde.prepare import prepare_class, private_paths
+    from autograde.prepare import prepare_class
     from autograde.report import write_report
-    from autograde.roster import init_class, private_dir
+    from autograde.roster import init_class, private_dir, write_private
 
     t0 = time.perf_counter()
     out = Path(out).absolute()
@@ -128,22 +135,19 @@ def run_demo(*, out: str | os.PathLike = "demo", workers: int | None = None, n_s
     roster = out / "roster.csv"
     roster.write_text("student_id,first_name,last_name,email\n" + "".join(
         f"{sid},Demo,Student {sid[1:]},{sid}@example.invalid\n" for sid in plan), encoding="utf-8")
-    key = private_dir(course_dir) / "course_key"
-    key.write_text(DEMO_COURSE_KEY + "\n", encoding="utf-8")
-    key.chmod(0o600)
-    seeds = init_class(course_dir=course_dir, roster=roster).set_index("student_id")["seed"].to_dict()
-    print(f"demo: course built ({', '.join(assignments)}), class of {len(plan)} enrolled", flush=True)
-    prepare_class(course_dir=course_dir, students={s: int(seeds[s]) for s in plan}, assignments=assignments,
-                  workers=workers, factory=world_factory)
-    print(f"demo: every student's data generated: worlds and expected answers "
-          f"({time.perf_counter() - t0:.0f} s)", flush=True)
-    cache = str(private_paths(course_dir)["cache"])
+    layout = CourseLayout(course_dir)
+    private_dir(course_dir)
+    write_private(layout.key_file, DEMO_COURSE_KEY + "\n")
+    init_class(course_dir=course_dir, roster=roster, workers=workers, factory=world_factory)
+    print(f"demo: course built ({', '.join(assignments)}), class of {len(plan)} enrolled, their data handed out "
+          f"in {course_dir / 'handout'}/ ({time.perf_counter() - t0:.0f} s)", flush=True)
+    prepare_class(course_dir=course_dir, assignments=assignments, workers=workers, factory=world_factory)
+    print(f"demo: every student's expected answers computed ({time.perf_counter() - t0:.0f} s)", flush=True)
     to_run = []
     for a in assignments:
         folder = out / "submissions" / a
         for path in write_submissions(course_dir=course_dir, assignment=a, plan=plan, out=folder):
-            sid = path.parent.parent.name
-            to_run.append((str(path), int(seeds[sid]), sid, cache))
+            to_run.append((str(path), str(layout.handout(path.parent.parent.name))))
     if execute:
         with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
                                  mp_context=multiprocessing.get_context("fork"), initializer=quiet_worker) as pool:

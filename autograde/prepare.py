@@ -1,41 +1,33 @@
-"""The grader's side of per-student data: each student's worlds and their expected answers.
+"""The grader's side of per-student data: each student's kept worlds and their expected answers.
 
-For a student with seed ``s`` the grader keeps, under ``DIR/.crmlab/``:
-
-* ``worlds/<s>-<clean|dq>-<fingerprint>/`` — the full world, truth included (grader only);
-* ``cache/<s>-<clean|dq>-<fingerprint>/`` — the same observed tables without the truth: the folder a
-  grading kernel's ``labs.data.my_world`` reads (env ``CRMLAB_CACHE``), so a kernel never simulates;
-* ``expected/<assignment>/<student>.pkl`` — ``reference.expected(world)`` (or
-  ``expected(world, *, dq_world)`` when the notebook also calls ``my_world(data_quality=True)``), with a
-  ``.key`` beside it naming the reference and worlds it was computed from; a matching key means the
-  pickle is reused instead of reloading the worlds and recomputing.
-
-The fingerprint is the simulator's (``labs.data.current_fingerprint``); the grader fixes it for a whole
-run through env ``CRMLAB_FINGERPRINT`` so its kernels look up exactly the folders written here.
+Everything lives where :class:`autograde.layout.CourseLayout` says: the full worlds (truth included) at
+``.crmlab/worlds/<id>/{clean,dq}``, what the student received at ``handout/<id>/crmlab-data``
+(:mod:`autograde.handout`), and ``reference.expected(world[, dq_world=...])`` at
+``.crmlab/expected/<assignment>/<id>.pkl`` with an HMAC-SHA256 beside it (``.hmac``) under the course
+key. The MAC covers the pickle's bytes, the assignment, the student, the reference file's bytes and the
+kept worlds' table hashes, so a pickle is unpickled only if the grader wrote it for exactly these
+inputs; anything else (edited, swapped, stale) is recomputed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import inspect
+import json
 import os
 import pickle
-import shutil
-import tempfile
 import types
 from pathlib import Path
 from typing import Callable
 
-from autograde.roster import PRIVATE
+from autograde import handout
+from autograde.errors import UsageError
+from autograde.layout import CourseLayout
+from autograde.roster import course_key, read_seeds, write_private
 
 _REFERENCES: dict = {}
-
-
-def private_paths(course_dir: Path) -> dict[str, Path]:
-    """The grader's folders under ``DIR/.crmlab``: full worlds, kernel cache, expected, status, staging."""
-    base = Path(course_dir) / PRIVATE
-    return {"worlds": base / "worlds", "cache": base / "cache", "expected": base / "expected",
-            "status": base / "status", "staging": base / "staging"}
+MAC_LABEL = b"crmlab expected answers v1"
 
 
 def load_reference(path: Path):
@@ -51,11 +43,6 @@ def load_reference(path: Path):
     return _REFERENCES[key]
 
 
-def reference_path(course_dir: Path, assignment: str) -> Path:
-    """``DIR/reference/<assignment>.py`` (may not exist: then nothing is expected)."""
-    return Path(course_dir) / "reference" / f"{assignment}.py"
-
-
 def takes_dq_world(func) -> bool:
     """Whether a reference ``expected`` accepts the keyword ``dq_world`` (the data-quality world)."""
     params = inspect.signature(func).parameters
@@ -69,158 +56,224 @@ def uses_data_quality(nb) -> bool:
 
 def needs_dq(course_dir: Path, assignment: str, nb) -> bool:
     """Whether grading ``assignment`` needs the data-quality world: the notebook or its reference asks."""
-    path = reference_path(course_dir, assignment)
+    path = CourseLayout(course_dir).reference(assignment)
     return uses_data_quality(nb) or (
         path.is_file() and "dq_world" in inspect.signature(load_reference(path).expected).parameters)
 
 
-def _copy_observed(full: Path, target: Path) -> None:
-    """Put ``full``'s observed table files (not ``truth/``) at ``target``, atomically; the bytes are those
-    a truth-less save would write, so copying spares a second Parquet encoding."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        for item in full.iterdir():
-            if item.is_file():
-                shutil.copyfile(item, tmp / item.name)
-        os.replace(tmp, target)
-    except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if not target.is_dir():
-            raise
+def enrolled_seeds(course_dir: Path) -> dict[str, int]:
+    """``student_id -> seed`` of the class, from the grader-only ``.crmlab/seeds.csv``."""
+    seeds = read_seeds(course_dir)
+    return {str(s): int(v) for s, v in zip(seeds["student_id"], seeds["seed"])}
 
 
-def world_paths(course_dir: Path, seed: int, dq: bool) -> tuple[Path, Path]:
-    """``(full world folder, kernel cache folder)`` of one world of seed ``seed``."""
-    from labs.data import world_dir
+def _keep(layout: CourseLayout, student_id: str, *, flags: tuple, factory: Callable | None) -> dict:
+    """Keep the worlds of ``flags`` and the handout in order; ``{flag: World or None}`` as ``keep_world``."""
+    seeds = enrolled_seeds(layout.root)
+    if student_id not in seeds:
+        raise UsageError(f"{student_id} is not enrolled in {layout.root}; run 'crmlab class init' first")
+    made = {dq: handout.keep_world(layout, student_id, seed=seeds[student_id], data_quality=dq, factory=factory)
+            for dq in flags}
+    if not handout.handout_intact(layout, student_id):
+        for dq in set(handout.VARIANTS) - set(flags):
+            handout.keep_world(layout, student_id, seed=seeds[student_id], data_quality=dq, factory=factory)
+        handout.write_handout(layout, student_id)
+    return made
 
-    paths = private_paths(Path(course_dir))
-    return (world_dir(seed=seed, data_quality=dq, root=paths["worlds"]),
-            world_dir(seed=seed, data_quality=dq, root=paths["cache"]))
 
+def ensure_student_worlds(course_dir, student_id: str, *, data_quality: bool,
+                          factory: Callable | None = None) -> dict:
+    """The full worlds kept for ``student_id``, checked against what was handed out; the handout ensured.
 
-def prepare_worlds(course_dir: Path, seed: int, *, data_quality: bool = False,
-                   factory: Callable | None = None) -> dict:
-    """Generate (or reuse) one student's worlds: with truth on the grader's side, without in the kernel cache.
+    A kept world whose files no longer match their recorded hashes (or that is missing) is regenerated
+    from the student's seed, and kept only if its observed tables equal those handed out
+    (:func:`autograde.handout.keep_world`). The handout is (re)written from the kept worlds when the
+    grader's copy is missing or changed.
 
     Returns
     -------
     dict
-        ``{False: World}`` and, if ``data_quality``, ``{True: World}`` too; both with truth.
+        ``{False: World}``, and ``{True: World}`` if ``data_quality``; truth included.
+
+    Raises
+    ------
+    UsageError
+        ``student_id`` is not enrolled; :class:`autograde.handout.WorldMismatch` if a world cannot be
+        restored to what was handed out.
     """
-    from labs.data import ensure_world
+    from simulator.world import load
 
-    paths = private_paths(Path(course_dir))
-    worlds = {}
-    for dq in (False, True) if data_quality else (False,):
-        full = ensure_world(seed=seed, data_quality=dq, root=paths["worlds"], truth=True, factory=factory)
-        full_dir, target = world_paths(course_dir, seed, dq)
-        if not target.is_dir():
-            _copy_observed(full_dir, target)
-        worlds[dq] = full
-    return worlds
+    layout = CourseLayout(course_dir)
+    made = _keep(layout, student_id, flags=(False, True) if data_quality else (False,), factory=factory)
+    return {dq: world if world is not None else load(layout.world(student_id, dq), truth=True)
+            for dq, world in made.items()}
 
 
-def _expected_key(course_dir: Path, assignment: str, seed: int, dq: bool) -> str:
-    """What an expected-answers pickle depends on: the reference's bytes and the worlds' folders."""
-    ref = reference_path(course_dir, assignment)
-    digest = hashlib.sha256(ref.read_bytes() if ref.is_file() else b"no reference")
-    for flag in (False, True) if dq else (False,):
-        full_dir, _ = world_paths(course_dir, seed, flag)
-        stamp = (full_dir / "truth" / "params.json").stat().st_mtime_ns if full_dir.is_dir() else 0
-        digest.update(f"{full_dir.name}:{stamp}\0".encode())
-    return digest.hexdigest()
+def ensure_handout(course_dir, student_id: str, *, factory: Callable | None = None) -> Path:
+    """The student's handout folder, what their grading kernel gets as ``CRMLAB_DATA``, after the same checks
+    as :func:`ensure_student_worlds` on both kept worlds; no world is loaded (about 10 ms when all is in order)."""
+    layout = CourseLayout(course_dir)
+    _keep(layout, student_id, flags=(False, True), factory=factory)
+    return layout.handout(student_id)
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+def _dependencies(layout: CourseLayout, assignment: str, student_id: str, flags) -> bytes | None:
+    """What one student's expected answers depend on, hashed: the reference's bytes and the kept worlds'
+    table hashes; ``None`` while a kept world has no readable record (the worlds must be ensured first)."""
+    ref = layout.reference(assignment)
+    digest = hashlib.sha256(b"reference\0" + (ref.read_bytes() if ref.is_file() else b"none"))
+    for dq in flags:
+        params = handout.recorded(layout.world(student_id, dq))
+        if params is None:
+            return None
+        digest.update(json.dumps(params["hashes"], sort_keys=True).encode())
+    return f"{assignment}\0{student_id}\0{digest.hexdigest()}\0".encode()
 
 
-def write_expected(course_dir: Path, assignment: str, student_id: str, seed: int, worlds: dict, *,
-                   data_quality: bool) -> Path:
-    """Pickle ``reference.expected`` for one student from their full ``worlds``; returns the pickle's path.
+def _mac(key: str, dependencies: bytes, payload: bytes) -> str:
+    return hmac.new(key.encode(), MAC_LABEL + b"\0" + dependencies + payload, hashlib.sha256).hexdigest()
 
-    The reference gets ``dq_world=worlds[True]`` when ``data_quality`` (the assignment needs that world)
-    and it accepts the keyword.
-    """
-    out = private_paths(course_dir)["expected"] / assignment / f"{student_id}.pkl"
-    ref = reference_path(course_dir, assignment)
+
+def _mac_path(pkl: Path) -> Path:
+    return pkl.with_suffix(".hmac")
+
+
+def _read_expected(layout: CourseLayout, assignment: str, student_id: str, flags) -> dict | None:
+    """The cached answers if their MAC verifies for today's dependencies; else ``None`` (never unpickled)."""
+    deps = _dependencies(layout, assignment, student_id, flags)
+    pkl = layout.expected(assignment, student_id)
+    if deps is None or not (pkl.is_file() and _mac_path(pkl).is_file()):
+        return None
+    payload = pkl.read_bytes()
+    mac = _mac_path(pkl).read_text(encoding="ascii", errors="replace").strip()
+    if not hmac.compare_digest(mac, _mac(course_key(layout.root), deps, payload)):
+        return None
+    return pickle.loads(payload)
+
+
+def _compute_expected(layout: CourseLayout, assignment: str, student_id: str, worlds: dict, *,
+                      data_quality: bool) -> dict:
+    """Run the reference on the student's full worlds, cache the answers with their MAC, return them."""
+    flags = (False, True) if data_quality else (False,)
+    ref = layout.reference(assignment)
     answers = {}
     if ref.is_file():
         func = load_reference(ref).expected
         kwargs = {"dq_world": worlds[True]} if data_quality and takes_dq_world(func) else {}
         answers = func(worlds[False], **kwargs)
-    _write_private(out, pickle.dumps(answers))
-    _write_private(out.with_suffix(".key"), _expected_key(course_dir, assignment, seed, data_quality).encode())
-    return out
+    payload = pickle.dumps(answers)
+    deps = _dependencies(layout, assignment, student_id, flags)
+    pkl = layout.expected(assignment, student_id)
+    write_private(pkl, payload)
+    write_private(_mac_path(pkl), _mac(course_key(layout.root), deps, payload).encode())
+    return answers
 
 
-def prepare_student(course_dir: Path, assignment: str, seed: int, student_id: str, *,
-                    data_quality: bool, factory: Callable | None) -> Path:
-    """Make sure the student's worlds and expected answers exist; returns the expected pickle's path.
+def expected_answers(course_dir, assignment: str, student_id: str, *, data_quality: bool,
+                     factory: Callable | None = None) -> dict:
+    """``reference.expected`` for one student: from the MAC-verified cache, else computed and cached.
 
-    The pickle is reused when its key matches (same reference file, same full-world folders) and the
-    kernel cache holds the worlds; otherwise the worlds are loaded or generated and the answers computed.
+    ``data_quality``: the assignment needs the data-quality world (:func:`needs_dq`); the reference then
+    gets it as ``dq_world`` if it accepts the keyword. No reference file: ``{}``.
     """
-    course_dir = Path(course_dir)
-    out = private_paths(course_dir)["expected"] / assignment / f"{student_id}.pkl"
-    key = out.with_suffix(".key")
+    layout = CourseLayout(course_dir)
     flags = (False, True) if data_quality else (False,)
-    if (out.is_file() and key.is_file()
-            and all(world_paths(course_dir, seed, f)[1].is_dir() for f in flags)
-            and key.read_text() == _expected_key(course_dir, assignment, seed, data_quality)):
-        return out
-    worlds = prepare_worlds(course_dir, seed, data_quality=data_quality, factory=factory)
-    return write_expected(course_dir, assignment, student_id, seed, worlds, data_quality=data_quality)
+    cached = _read_expected(layout, assignment, student_id, flags)
+    if cached is not None:
+        return cached
+    worlds = ensure_student_worlds(layout.root, student_id, data_quality=data_quality, factory=factory)
+    return _compute_expected(layout, assignment, student_id, worlds, data_quality=data_quality)
 
 
 def prepare_member(job: tuple) -> None:
-    """Worker: one student's worlds and their expected answers for several assignments.
+    """Worker: one student's worlds and handout, and their expected answers for several assignments.
 
-    ``job`` is ``(course_dir, student_id, seed, {assignment: needs the data-quality world}, factory)``;
-    the worlds are generated (or loaded) once and kept in memory for every assignment's reference.
+    ``job`` is ``(course_dir, student_id, {assignment: needs the data-quality world}, factory)``; the
+    worlds are loaded (or generated) once, and only if some answers have to be computed.
     """
-    course_dir, student_id, seed, assignments, factory = job
-    os.environ["CRMLAB_CACHE"] = str(private_paths(Path(course_dir))["worlds"])  # the references' look-ups
-    worlds = prepare_worlds(Path(course_dir), seed, data_quality=any(assignments.values()), factory=factory)
+    course_dir, student_id, assignments, factory = job
+    layout = CourseLayout(course_dir)
+    dq_any = any(assignments.values())
+    worlds = None
     for assignment, dq in assignments.items():
-        write_expected(Path(course_dir), assignment, student_id, seed, worlds, data_quality=dq)
+        if _read_expected(layout, assignment, student_id, (False, True) if dq else (False,)) is not None:
+            continue
+        if worlds is None:
+            worlds = ensure_student_worlds(course_dir, student_id, data_quality=dq_any, factory=factory)
+        _compute_expected(layout, assignment, student_id, worlds, data_quality=dq)
+    if worlds is None:
+        _keep(layout, student_id, flags=(False, True) if dq_any else (False,), factory=factory)
 
 
-def prepare_class(*, course_dir, students: dict[str, int], assignments: list[str], workers: int | None = None,
-                  factory: Callable | None = None) -> None:
-    """Generate every student's worlds and expected answers ahead of grading, in parallel over students.
+_PENDING: tuple | None = None  # (func, jobs) of the running pool, inherited by its forked workers
+
+
+def _run_pending(index: int) -> None:
+    func, jobs = _PENDING
+    func(jobs[index])
+
+
+def run_jobs(func: Callable, jobs: list, *, workers: int | None = None) -> None:
+    """``func`` over ``jobs`` in forked processes (a single worker: in-process); the first error is raised.
+
+    Workers inherit ``func`` and ``jobs`` through the fork, so a job may hold anything, closures included;
+    only its index is sent.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _PENDING
+    n = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    if n == 1:
+        for job in jobs:
+            func(job)
+        return
+    _PENDING = (func, list(jobs))
+    try:
+        with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
+            list(pool.map(_run_pending, range(len(jobs))))
+    finally:
+        _PENDING = None
+
+
+def prepare_class(*, course_dir, students: dict[str, int] | None = None, assignments: list[str],
+                  workers: int | None = None, factory: Callable | None = None) -> None:
+    """Every student's kept worlds, handout and expected answers, ahead of grading, in parallel over students.
 
     Parameters
     ----------
     course_dir : path
-        A built course.
-    students : dict
-        ``student_id -> seed``.
+        A built course with an enrolled class.
+    students : dict, optional
+        ``student_id -> seed`` of the students to prepare (default: the whole class); each seed must be
+        the one enrolled in ``.crmlab/seeds.csv``.
     assignments : list of str
         Assignment ids whose expected answers to compute.
     workers : int, optional
         Processes (default: all cores).
     factory : callable ``(seed, data_quality) -> World``, optional
-        World generator; default ``simulator.simulate`` with the course defaults.
+        World generator on a miss; default ``simulator.simulate`` with the course defaults.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     import nbformat
 
-    from labs.data import fix_fingerprint
+    layout = CourseLayout(course_dir)
+    enrolled = enrolled_seeds(layout.root)
+    wanted = dict(enrolled) if students is None else dict(students)
+    for sid, seed in wanted.items():
+        if enrolled.get(sid) != int(seed):
+            raise UsageError(f"{sid} is not enrolled with that seed in {layout.root}; run 'crmlab class init'")
+    needs = {a: needs_dq(layout.root, a, nbformat.read(layout.source(a), as_version=4)) for a in assignments}
+    run_jobs(prepare_member, [(str(layout.root), sid, needs, factory) for sid in wanted], workers=workers)
 
-    course_dir = Path(course_dir).absolute()
-    fix_fingerprint()
-    needs = {a: needs_dq(course_dir, a, nbformat.read(course_dir / "source" / a / f"{a}.ipynb", as_version=4))
-             for a in assignments}
-    jobs = [(str(course_dir), sid, int(seed), needs, factory) for sid, seed in students.items()]
-    n = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
-        list(pool.map(prepare_member, jobs))
+
+def _keep_member(job: tuple) -> None:
+    """Worker of :func:`ensure_class_worlds`: ``(course_dir, student_id, factory)``."""
+    course_dir, student_id, factory = job
+    ensure_handout(course_dir, student_id, factory=factory)
+
+
+def ensure_class_worlds(*, course_dir, student_ids: list[str], workers: int | None = None,
+                        factory: Callable | None = None) -> None:
+    """Both kept worlds and the handout of every student in ``student_ids``, in parallel over students."""
+    run_jobs(_keep_member, [(str(CourseLayout(course_dir).root), sid, factory) for sid in student_ids],
+             workers=workers)

@@ -1,39 +1,40 @@
-"""``crmlab class init``: enrol a roster, create the course key, and write each student's seed file.
+"""``crmlab class init``: enrol a roster, create the course key, generate and hand out each student's data.
 
-Instructor-only state lives in ``DIR/.crmlab/`` (mode 700): ``course_key`` (mode 600) and ``seeds.csv``.
-Each student gets ``DIR/seeds/<student_id>/crmlab-seed.json`` to hand out: their own id and seed, never
-the key. A bad roster is rejected as a whole, before anything is written.
+Instructor-only state lives in ``DIR/.crmlab/`` (mode 700): ``course_key`` (mode 600), ``seeds.csv``
+(mode 600) and each student's full worlds, truth included. Each student gets ``DIR/handout/<id>/crmlab-data``
+to hand out or mount: their observed tables and a manifest of hashes, never a seed or the key, so the
+public simulator cannot regenerate their truth (:mod:`autograde.handout`). A bad roster is rejected as a
+whole, before anything is written. Paths come from :class:`autograde.layout.CourseLayout`.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
 from autograde.errors import UsageError
+from autograde.layout import CourseLayout
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 ROSTER_COLUMNS = ("student_id", "first_name", "last_name", "email")
-PRIVATE = ".crmlab"
-KEY_FILE = "course_key"
-SEEDS_FILE = "seeds.csv"
 
 
 def private_dir(course_dir: str | os.PathLike) -> Path:
-    """``DIR/.crmlab`` (created with mode 700 if missing)."""
-    path = Path(course_dir) / PRIVATE
+    """The grader-only ``DIR/.crmlab`` (created with mode 700 if missing)."""
+    path = CourseLayout(course_dir).private
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
     return path
 
 
 def course_key(course_dir: str | os.PathLike, *, create: bool = False) -> str:
     """The course key of ``course_dir`` (``DIR/.crmlab/course_key``); created (mode 600) if ``create``."""
-    path = Path(course_dir) / PRIVATE / KEY_FILE
+    path = CourseLayout(course_dir).key_file
     if path.is_file():
         key = path.read_text(encoding="utf-8").strip()
         if key:
@@ -42,9 +43,7 @@ def course_key(course_dir: str | os.PathLike, *, create: bool = False) -> str:
         raise UsageError(f"no course key in {path.parent}; run 'crmlab class init' first")
     key = secrets.token_hex(32)
     private_dir(course_dir)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(key + "\n")
+    write_private(path, key + "\n")
     return key
 
 
@@ -92,60 +91,72 @@ def read_roster(path: str | os.PathLike) -> pd.DataFrame:
 
 def read_seeds(course_dir: str | os.PathLike) -> pd.DataFrame:
     """The instructor's ``DIR/.crmlab/seeds.csv`` (student_id, seed) or a UsageError if absent."""
-    path = Path(course_dir) / PRIVATE / SEEDS_FILE
+    path = CourseLayout(course_dir).seeds_file
     if not path.is_file():
         raise UsageError(f"no class roster in {Path(course_dir)}; run 'crmlab class init' first")
     return pd.read_csv(path, dtype={"student_id": str, "seed": "int64"}, keep_default_na=False)
 
 
-def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        fh.write(text)
+def write_private(path: Path, data: bytes | str) -> None:
+    """Write ``data`` (str as UTF-8) to the grader-only file ``path``: mode 600, through a temporary
+    sibling renamed into place, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+    os.replace(tmp, path)
 
 
-def init_class(*, course_dir: str | os.PathLike, roster: str | os.PathLike) -> pd.DataFrame:
-    """Enrol the students of ``roster`` in the course at ``course_dir``.
+def init_class(*, course_dir: str | os.PathLike, roster: str | os.PathLike, workers: int | None = None,
+               factory: Callable | None = None) -> pd.DataFrame:
+    """Enrol the students of ``roster`` in the course at ``course_dir`` and hand out their data.
 
-    Adds (or updates) every student in nbgrader's gradebook, creates the course key if missing, writes
-    ``DIR/seeds/<id>/crmlab-seed.json`` per student and ``DIR/.crmlab/seeds.csv``. Students enrolled
-    earlier stay enrolled.
+    Adds (or updates) every student in nbgrader's gradebook, creates the course key if missing, records
+    each seed in ``.crmlab/seeds.csv``, then, in parallel over students, generates both of their worlds
+    (clean and data-quality), keeps them with truth and hashes, and writes ``handout/<id>/crmlab-data``.
+    Students enrolled earlier stay enrolled and keep the worlds they were handed, whatever the simulator
+    version now installed.
+
+    Parameters
+    ----------
+    course_dir : path
+        A built course (``crmlab course build``).
+    roster : path
+        CSV with ``student_id`` and optionally ``first_name, last_name, email``.
+    workers : int, optional
+        Processes generating worlds (default: all cores).
+    factory : callable ``(seed, data_quality) -> World``, optional
+        World generator; default ``simulator.simulate`` with the course defaults.
 
     Returns
     -------
     DataFrame
-        ``student_id, seed`` of the whole class (earlier and new students), sorted by id.
+        ``student_id, seed`` of the whole class (earlier and new students), sorted by id; grader-only.
     """
-    from nbgrader.api import Gradebook
-
-    from autograde.build import COURSE_ID
+    from autograde.gradebook import open_gradebook
+    from autograde.prepare import ensure_class_worlds
     from simulator.seeding import student_seed
 
-    course_dir = Path(course_dir).absolute()
-    if not (course_dir / "nbgrader_config.py").is_file():
-        raise UsageError(f"{course_dir} is not a built course; run 'crmlab course build --out {course_dir}' first")
+    layout = CourseLayout(course_dir)
+    if not layout.config.is_file():
+        raise UsageError(f"{layout.root} is not a built course; run 'crmlab course build --out {layout.root}' first")
     students = read_roster(roster)
-    if not os.access(course_dir, os.W_OK):
-        raise UsageError(f"cannot write to {course_dir}")
-    key = course_key(course_dir, create=True)
+    if not os.access(layout.root, os.W_OK):
+        raise UsageError(f"cannot write to {layout.root}")
+    key = course_key(layout.root, create=True)
     seeds = students[["student_id"]].copy()
     seeds["seed"] = [student_seed(key, sid) for sid in seeds["student_id"]]
-    seeds_path = course_dir / PRIVATE / SEEDS_FILE
-    if seeds_path.is_file():
-        old = read_seeds(course_dir)
-        seeds = pd.concat([old[~old["student_id"].isin(seeds["student_id"])], seeds])
+    if layout.seeds_file.is_file():
+        old = read_seeds(layout.root)
+        seeds = pd.concat([old, seeds[~seeds["student_id"].isin(old["student_id"])]])
     seeds = seeds.sort_values("student_id").reset_index(drop=True)
-    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}", COURSE_ID) as gb:
+    with open_gradebook(layout.root) as gb:
         for row in students.itertuples(index=False):
             fields = {k: getattr(row, k) for k in ROSTER_COLUMNS[1:] if getattr(row, k)}
             gb.update_or_create_student(row.student_id, **fields)
-    by_id = dict(zip(seeds["student_id"], seeds["seed"]))
-    for sid in students["student_id"]:
-        folder = course_dir / "seeds" / sid
-        folder.mkdir(parents=True, exist_ok=True)
-        record = {"student_id": sid, "seed": int(by_id[sid]), "course": COURSE_ID}
-        (folder / "crmlab-seed.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     lines = [["student_id", "seed"]] + [[s, str(int(v))] for s, v in zip(seeds["student_id"], seeds["seed"])]
-    _write_private(seeds_path, "".join(",".join(line) + "\n" for line in lines))
+    write_private(layout.seeds_file, "".join(",".join(line) + "\n" for line in lines))
+    ensure_class_worlds(course_dir=layout.root, student_ids=list(students["student_id"]), workers=workers,
+                        factory=factory)
     return seeds
-

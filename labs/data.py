@@ -1,24 +1,24 @@
-"""One call gives a student their own world: :func:`my_world`.
+"""One call gives a student their data: :func:`my_world`.
 
-Who the student is, in this order: (1) ``CRMLAB_SEED`` set by the grader or by the JupyterHub spawner
-(with ``CRMLAB_STUDENT``, the id, if known); (2) a ``crmlab-seed.json`` handed out by the instructor, found
-in the notebook's folder, one of its parents, or ``~/.crmlab/``; (3) otherwise a self-learner on the public
-self-study seed. The world is generated once with :func:`simulator.simulate` and cached as Parquet under
-``CRMLAB_CACHE`` or ``~/.cache/crmlab/worlds/``, in a folder keyed by seed, data-quality flag and a
-fingerprint of the simulator's source and pinned packages, so a stale cache is never read. A student's
-cache never holds the truth tables. Under grading the grader pre-generates every world into
-``CRMLAB_CACHE`` and sets ``CRMLAB_FINGERPRINT`` (the fingerprint of that run): the kernel then only reads
-that cache and never simulates.
+Where the data comes from, first match wins:
 
-A JupyterHub spawner sets the seed without giving the course key to anyone (the key stays on the hub)::
+1. ``my_world(seed=...)``: self-study, the public simulator on that seed;
+2. env ``CRMLAB_DATA``: the data folder an instructor handed out (a JupyterHub spawner mounts it; a
+   grading kernel gets only this);
+3. a folder ``crmlab-data`` in the working folder, one of its parents, or ``~/.crmlab/``;
+4. env ``CRMLAB_SEED``: self-study, a public seed the learner picked;
+5. the public self-study seed.
 
-    # jupyterhub_config.py
-    from simulator import student_seed
-    COURSE_KEY = open("/srv/crmlab/course_key").read().strip()
-    c.Spawner.environment = {
-        "CRMLAB_SEED": lambda spawner: str(student_seed(COURSE_KEY, spawner.user.name)),
-        "CRMLAB_STUDENT": lambda spawner: spawner.user.name,
-    }
+A handed-out folder (``crmlab class init`` writes it) holds the student's observed tables only:
+``clean/`` and ``dq/`` (the data-quality variant) as :meth:`simulator.World.save` writes them without
+the truth, and ``crmlab-data.json`` with the student id, the course and every file's SHA-256 — never a
+seed, so nothing in it lets the public simulator regenerate the world and its truth. It is loaded as it
+is, after every file is checked against that manifest; a class student's kernel never simulates.
+
+Self-study worlds are generated once and cached as Parquet under ``CRMLAB_CACHE`` or
+``~/.cache/crmlab/worlds/``, in a folder keyed by seed, variant and a fingerprint of the simulator's
+source and pinned packages, so a stale cache is never read. The self-study edition's seed is public: a
+learner there may read the truth with ``simulator.simulate``; their cache never holds it.
 """
 
 from __future__ import annotations
@@ -34,24 +34,37 @@ from pathlib import Path
 from typing import Callable
 
 SELF_STUDY_SEED = 20_240_901
-SEED_FILE = "crmlab-seed.json"
-ENV_SEED, ENV_STUDENT, ENV_CACHE = "CRMLAB_SEED", "CRMLAB_STUDENT", "CRMLAB_CACHE"
-ENV_FINGERPRINT = "CRMLAB_FINGERPRINT"  # set by the grader: the fingerprint its pre-generated worlds carry
+MANIFEST = "crmlab-data.json"  # the manifest inside a handed-out data folder
+VARIANTS = {False: "clean", True: "dq"}  # data_quality flag -> sub-folder of a data folder
 FINGERPRINT_PACKAGES = ("numpy", "pandas", "pyarrow", "faker")
 SEED_MAX = 2**63 - 1
 
 
 class SeedError(ValueError):
-    """A seed (from the environment, a seed file or an argument) is unusable; one-line message."""
+    """:func:`my_world` cannot give data: an unusable seed or data folder; the message is one line."""
+
+
+class DataError(SeedError):
+    """A handed-out data folder is unreadable, incomplete or changed since it was handed out."""
+
+
+def _names():
+    """``autograde.layout``, the one declaration of the ``CRMLAB_*`` names and ``crmlab-data``.
+
+    Imported when first needed, so importing ``labs`` never imports the grader's package.
+    """
+    from autograde import layout
+
+    return layout
 
 
 @dataclass(frozen=True)
-class Identity:
-    """Whose world to load: the seed, the student id if known, and where the seed came from."""
+class Source:
+    """Where :func:`my_world` takes its data from: a handed-out ``folder`` or a self-study ``seed``."""
 
-    seed: int
-    student_id: str | None
-    source: str
+    origin: str  # "argument", the env name it came from, "found" or "self-study"
+    folder: Path | None = None
+    seed: int | None = None
 
 
 def _parse_seed(value, *, where: str) -> int:
@@ -65,59 +78,95 @@ def _parse_seed(value, *, where: str) -> int:
     return seed
 
 
-def find_seed_file(start: str | os.PathLike | None = None) -> Path | None:
-    """The nearest ``crmlab-seed.json``: in ``start`` (default: cwd), its parents, then ``~/.crmlab/``."""
+def find_data_folder(start: str | os.PathLike | None = None) -> Path | None:
+    """The nearest folder ``crmlab-data``: in ``start`` (default: cwd), its parents, then ``~/.crmlab/``."""
+    name = _names().DATA_FOLDER
     here = Path(start or Path.cwd()).absolute()
     for folder in (here, *here.parents, Path.home() / ".crmlab"):
-        candidate = folder / SEED_FILE
-        if candidate.is_file():
-            return candidate
+        if (folder / name).is_dir():
+            return folder / name
     return None
 
 
-def read_seed_file(path: str | os.PathLike) -> Identity:
-    """Read one student's seed file ``{"student_id": ..., "seed": ..., "course": ...}``."""
-    path = Path(path)
+def _env_folder(value: str) -> Path:
+    """The data folder env ``CRMLAB_DATA`` names: the folder itself, or one holding ``crmlab-data/``."""
+    path = Path(value).expanduser().absolute()
+    inner = path / _names().DATA_FOLDER
+    if not (path / MANIFEST).is_file() and (inner / MANIFEST).is_file():
+        return inner
+    if not path.is_dir():
+        raise DataError(f"{_names().ENV_DATA}={value}: no such folder")
+    return path
+
+
+def resolve_source(*, seed: int | None = None, start: str | os.PathLike | None = None,
+                   environ: dict | None = None) -> Source:
+    """Where the data comes from (the order is in the module docstring); ``seed`` overrides all."""
+    names = _names()
+    env = os.environ if environ is None else environ
+    if seed is not None:
+        return Source(origin="argument", seed=_parse_seed(seed, where="my_world(seed=...)"))
+    if env.get(names.ENV_DATA, "").strip():
+        return Source(origin=names.ENV_DATA, folder=_env_folder(env[names.ENV_DATA].strip()))
+    found = find_data_folder(start)
+    if found is not None:
+        return Source(origin="found", folder=found)
+    if env.get(names.ENV_SEED, "").strip():
+        return Source(origin=names.ENV_SEED, seed=_parse_seed(env[names.ENV_SEED], where=names.ENV_SEED))
+    return Source(origin="self-study", seed=SELF_STUDY_SEED)
+
+
+def read_manifest(folder: str | os.PathLike) -> dict:
+    """The manifest of a data folder: ``student_id``, ``course``, ``files`` (``"clean/x.parquet"`` → SHA-256)."""
+    path = Path(folder) / MANIFEST
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise SeedError(f"cannot read seed file {path}: {exc}") from None
-    if not isinstance(data, dict) or "seed" not in data:
-        raise SeedError(f"seed file {path} has no 'seed' entry")
-    student = data.get("student_id")
-    return Identity(seed=_parse_seed(data["seed"], where=str(path)),
-                    student_id=str(student) if student else None, source=f"seed file {path}")
+        raise DataError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}; "
+                        f"ask your instructor for a fresh copy of the folder") from None
+    if not (isinstance(data, dict) and isinstance(data.get("files"), dict) and data.get("student_id")):
+        raise DataError(f"{path} is not a crmlab data manifest (no student_id or files)")
+    return data
 
 
-def resolve_identity(*, seed: int | None = None, start: str | os.PathLike | None = None,
-                     environ: dict | None = None) -> Identity:
-    """Find whose world to load (see the module docstring for the order); ``seed`` overrides all."""
-    env = os.environ if environ is None else environ
-    if seed is not None:
-        return Identity(seed=_parse_seed(seed, where="my_world(seed=...)"), student_id=None, source="argument")
-    if env.get(ENV_SEED, "").strip():
-        return Identity(seed=_parse_seed(env[ENV_SEED], where=ENV_SEED),
-                        student_id=env.get(ENV_STUDENT) or None, source=ENV_SEED)
-    found = find_seed_file(start)
-    if found is not None:
-        return read_seed_file(found)
-    return Identity(seed=SELF_STUDY_SEED, student_id=None, source="self-study")
+def check_data(folder: str | os.PathLike, *, data_quality: bool = False, manifest: dict | None = None) -> dict:
+    """Check one variant of a data folder against its manifest; returns the manifest.
 
-
-def current_fingerprint() -> str:
-    """The fingerprint naming cache folders: the grader's (env ``CRMLAB_FINGERPRINT``) or computed."""
-    return os.environ.get(ENV_FINGERPRINT) or simulator_fingerprint()
-
-
-def fix_fingerprint() -> str:
-    """Recompute the simulator's fingerprint and export it as env ``CRMLAB_FINGERPRINT``.
-
-    The grader calls this once per run, before it generates worlds and starts kernels, so every world it
-    writes and every kernel's look-up use one name even if the simulator's files change meanwhile.
+    Every file the manifest lists for the variant must be there with its SHA-256, and no other table file
+    may be. Raises :class:`DataError` (one line) naming the first file that is missing, changed or extra.
     """
-    simulator_fingerprint.cache_clear()
-    os.environ[ENV_FINGERPRINT] = value = simulator_fingerprint()
-    return value
+    from simulator.tablefile import file_sha256
+
+    folder = Path(folder)
+    manifest = read_manifest(folder) if manifest is None else manifest
+    sub = VARIANTS[bool(data_quality)]
+    listed = {k: v for k, v in manifest["files"].items() if k.split("/", 1)[0] == sub}
+    fresh = "ask your instructor for a fresh copy of the folder"
+    if not listed:
+        raise DataError(f"data folder {folder} holds no {sub}/ tables; {fresh}")
+    for rel, digest in sorted(listed.items()):
+        file = folder / rel
+        if not file.is_file():
+            raise DataError(f"data folder {folder}: {rel} is missing; {fresh}")
+        if file_sha256(file) != digest:
+            raise DataError(f"data folder {folder}: {rel} was changed since it was handed out; {fresh}")
+    extra = sorted(f"{sub}/{p.name}" for p in (folder / sub).iterdir()
+                   if p.is_file() and p.suffix in (".parquet", ".csv") and f"{sub}/{p.name}" not in listed)
+    if extra:
+        raise DataError(f"data folder {folder}: {extra[0]} was not handed out; {fresh}")
+    return manifest
+
+
+def load_data(folder: str | os.PathLike, *, data_quality: bool = False):
+    """The observed world in a handed-out data folder, after :func:`check_data`; ``(World, manifest)``."""
+    from simulator.world import WorldIOError, load
+
+    manifest = check_data(folder, data_quality=data_quality)
+    try:
+        world = load(Path(folder) / VARIANTS[bool(data_quality)], truth=False)
+    except (WorldIOError, OSError, ValueError) as exc:
+        raise DataError(f"cannot read data folder {folder}: {exc}") from None
+    return world, manifest
 
 
 @lru_cache(maxsize=1)
@@ -144,22 +193,20 @@ def simulator_fingerprint() -> str:
 
 
 def cache_root(root: str | os.PathLike | None = None) -> Path:
-    """The cache folder: ``root``, else env ``CRMLAB_CACHE``, else ``~/.cache/crmlab/worlds``."""
+    """The self-study cache: ``root``, else env ``CRMLAB_CACHE``, else ``~/.cache/crmlab/worlds``."""
     if root is not None:
         return Path(root)
-    if os.environ.get(ENV_CACHE):
-        return Path(os.environ[ENV_CACHE])
-    return Path.home() / ".cache" / "crmlab" / "worlds"
+    env = os.environ.get(_names().ENV_CACHE)
+    return Path(env) if env else Path.home() / ".cache" / "crmlab" / "worlds"
 
 
 def world_dir(*, seed: int, data_quality: bool = False, root: str | os.PathLike | None = None) -> Path:
-    """The cache folder of one world: ``<root>/<seed>-<clean|dq>-<simulator fingerprint>``."""
-    flag = "dq" if data_quality else "clean"
-    return cache_root(root) / f"{int(seed)}-{flag}-{current_fingerprint()}"
+    """The cache folder of one self-study world: ``<root>/<seed>-<clean|dq>-<simulator fingerprint>``."""
+    return cache_root(root) / f"{int(seed)}-{VARIANTS[bool(data_quality)]}-{simulator_fingerprint()}"
 
 
 def make_world(seed: int, data_quality: bool):
-    """The default world of a student: ``simulator.simulate`` with the course defaults."""
+    """The default world of a seed: ``simulator.simulate`` with the course defaults."""
     import simulator
 
     return simulator.simulate(seed=int(seed), data_quality=bool(data_quality))
@@ -167,7 +214,7 @@ def make_world(seed: int, data_quality: bool):
 
 def ensure_world(*, seed: int, data_quality: bool = False, root: str | os.PathLike | None = None,
                  truth: bool = False, factory: Callable | None = None):
-    """Load world ``seed`` from the cache, generating and saving it first if absent.
+    """Load self-study world ``seed`` from the cache, generating and saving it first if absent.
 
     Parameters
     ----------
@@ -178,7 +225,7 @@ def ensure_world(*, seed: int, data_quality: bool = False, root: str | os.PathLi
     root : path, optional
         Cache root; see :func:`cache_root`.
     truth : bool, default=False
-        Keep (and cache) the hidden truth. Only the grader asks for it; a student's cache never has it.
+        Keep (and cache) the hidden truth: instructor reference code asks for it, :func:`my_world` never.
     factory : callable ``(seed, data_quality) -> World``, optional
         Generator used on a cache miss; :func:`make_world` by default.
 
@@ -206,26 +253,29 @@ def ensure_world(*, seed: int, data_quality: bool = False, root: str | os.PathLi
     return kept
 
 
-def describe(identity: Identity) -> str:
-    """The one line :func:`my_world` prints: whose data, which seed, where it came from."""
-    if identity.source == "self-study":
-        return (f"自学模式 self-study: 公共种子 public seed {identity.seed}。"
-                f"想用自己的数据 to pick your own: my_world(seed=1234) 或设置环境变量 CRMLAB_SEED=1234")
-    who = f"学生 student {identity.student_id}" if identity.student_id else "你 you"
-    return f"已加载 {who} 的数据 loaded data (seed {identity.seed}, 来源 from {identity.source})"
+def describe(source: Source, *, student_id: str | None = None) -> str:
+    """The one line :func:`my_world` prints: whose data and where from (a class student's: never a seed)."""
+    if source.folder is not None:
+        who = f"学生 student {student_id}" if student_id else "你 you"
+        return f"已加载 {who} 的数据 loaded data from {source.folder}"
+    if source.origin == "self-study":
+        return (f"自学模式 self-study: 公共种子 public seed {source.seed}。"
+                f"想用自己的数据 to pick your own: my_world(seed=1234) 或设置环境变量 "
+                f"{_names().ENV_SEED}=1234")
+    return f"自学模式 self-study: 种子 seed {source.seed} (来源 from {source.origin})"
 
 
 def my_world(*, data_quality: bool = False, seed: int | None = None, verbose: bool = True):
-    """The current student's world, truth removed; generated once, then read from the cache.
+    """The current student's world, truth removed.
 
     Parameters
     ----------
     data_quality : bool, default=False
         The variant with duplicate customers, guest orders and typos (L01's "why CRM" task).
     seed : int, optional
-        Pick a seed yourself (self-study); overrides the environment and seed files.
+        Self-study: pick a seed yourself; overrides a data folder and the environment.
     verbose : bool, default=True
-        Print one line saying whose data (which seed) was loaded.
+        Print one line saying whose data was loaded and from where.
 
     Returns
     -------
@@ -236,19 +286,15 @@ def my_world(*, data_quality: bool = False, seed: int | None = None, verbose: bo
     Raises
     ------
     SeedError
-        Unusable seed; or, in a grading kernel (env ``CRMLAB_FINGERPRINT`` set by the grader), a world the
-        grader did not pre-generate — a grading kernel never simulates.
+        An unusable seed; :class:`DataError` (a subclass) for a handed-out folder that is unreadable,
+        lacks the variant asked for, or whose files changed since they were handed out.
     """
-    identity = resolve_identity(seed=seed)
+    source = resolve_source(seed=seed)
+    if source.folder is not None:
+        world, manifest = load_data(source.folder, data_quality=data_quality)
+        if verbose:
+            print(describe(source, student_id=str(manifest["student_id"])))
+        return world
     if verbose:
-        print(describe(identity))
-    graded = bool(os.environ.get(ENV_FINGERPRINT))
-    return ensure_world(seed=identity.seed, data_quality=data_quality, truth=False,
-                        factory=_not_pregenerated if graded else None)
-
-
-def _not_pregenerated(seed: int, data_quality: bool):
-    """The factory of a grading kernel: its worlds are pre-generated by the grader, never simulated here."""
-    where = world_dir(seed=seed, data_quality=data_quality)
-    raise SeedError(f"no pre-generated world at {where}: under grading ({ENV_FINGERPRINT} set) "
-                    f"the kernel only reads the grader's cache")
+        print(describe(source))
+    return ensure_world(seed=source.seed, data_quality=data_quality, truth=False)

@@ -1,61 +1,151 @@
-"""``labs.data``: where the seed comes from, the one-line message, and a cache that is never stale and
-never holds the truth."""
+"""``labs.data.my_world``: a class student's handed-out folder (no seed anywhere, checked against its
+manifest, never simulated), the order of sources, and the self-study edition's seed and cache."""
 
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
+from autograde import layout as names
+from autograde.layout import CourseLayout
 from labs import data
+
+KEY = "test-course-key-my-world"
 
 
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
-    for var in (data.ENV_SEED, data.ENV_STUDENT, data.ENV_CACHE, data.ENV_FINGERPRINT):
+    for var in (names.ENV_DATA, names.ENV_SEED, names.ENV_CACHE):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.chdir(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
     return tmp_path
 
 
-def test_environment_seed_wins_over_seed_file(clean_env, monkeypatch):
-    (clean_env / data.SEED_FILE).write_text(json.dumps({"student_id": "f", "seed": 5, "course": "crmlab"}))
-    monkeypatch.setenv(data.ENV_SEED, "42")
-    monkeypatch.setenv(data.ENV_STUDENT, "hub-user")
-    ident = data.resolve_identity()
-    assert (ident.seed, ident.student_id, ident.source) == (42, "hub-user", "CRMLAB_SEED")
-    assert data.resolve_identity(seed=7).seed == 7
+def hand_out(root, student_id: str, factory):
+    """A course folder at ``root`` with one enrolled student and their handout; returns (folder, seed)."""
+    from autograde.prepare import ensure_student_worlds
+    from autograde.roster import private_dir, write_private
+    from simulator.seeding import student_seed
+
+    lay = CourseLayout(root)
+    private_dir(root)
+    write_private(lay.key_file, KEY + "\n")
+    seed = student_seed(KEY, student_id)
+    write_private(lay.seeds_file, f"student_id,seed\n{student_id},{seed}\n")
+    ensure_student_worlds(root, student_id, data_quality=True, factory=factory)
+    return lay.handout(student_id), seed
 
 
-def test_seed_file_found_in_a_parent_then_home(clean_env):
-    nested = clean_env / "course" / "01_x"
+def assert_no_seed(folder, seed: int) -> None:
+    """The seed's decimal string occurs in no file's bytes and no file or folder name under ``folder``."""
+    text = str(seed).encode()
+    for path in [folder, *folder.rglob("*")]:
+        assert str(seed) not in path.name
+        if path.is_file():
+            assert text not in path.read_bytes(), path
+
+
+def test_handed_out_folder_loads_without_any_seed(clean_env, monkeypatch, capsys, fake_factory):
+    folder, seed = hand_out(clean_env / "course", "s042", fake_factory)
+    kept = CourseLayout(clean_env / "course").world("s042") / "truth" / "params.json"
+    assert str(seed) in kept.read_text()  # the grader's copy has it: the check below means something
+    assert_no_seed(folder, seed)
+    manifest = json.loads((folder / data.MANIFEST).read_text())
+    assert set(manifest) == {"student_id", "course", "files"} and manifest["student_id"] == "s042"
+    assert sorted({k.split("/")[0] for k in manifest["files"]}) == ["clean", "dq"]
+    monkeypatch.setenv(names.ENV_DATA, str(folder))
+    world = data.my_world()
+    dq = data.my_world(data_quality=True)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and all("s042" in line and str(seed) not in line for line in lines)
+    assert world.truth is None and dq.truth is None
+    assert world.orders.equals(fake_factory(seed, False).orders)
+    assert dq.orders.equals(fake_factory(seed, True).orders)
+    assert not (clean_env / "home" / ".cache").exists(), "a class student's kernel never simulates or caches"
+
+
+def test_real_simulator_handout_holds_no_seed(clean_env):
+    folder, seed = hand_out(clean_env / "course", "s001", None)
+    assert_no_seed(folder, seed)
+    assert not any(p.name == "truth" for p in folder.rglob("*"))
+
+
+def test_where_the_folder_is_found(clean_env, monkeypatch, fake_factory):
+    folder, _ = hand_out(clean_env / "course", "s1", fake_factory)
+    nested = clean_env / "work" / "course" / "01_x"
     nested.mkdir(parents=True)
+    monkeypatch.setenv(names.ENV_SEED, "77")  # self-study only: a handed-out folder wins over it
+    assert data.resolve_source(start=nested).seed == 77
     home = clean_env / "home" / ".crmlab"
     home.mkdir(parents=True)
-    (home / data.SEED_FILE).write_text(json.dumps({"student_id": "h", "seed": 9}))
-    assert data.resolve_identity(start=nested).student_id == "h"
-    (clean_env / "course" / data.SEED_FILE).write_text(json.dumps({"student_id": "s1", "seed": 123}))
-    ident = data.resolve_identity(start=nested)
-    assert (ident.seed, ident.student_id) == (123, "s1")
-    assert "s1" in data.describe(ident) and "123" in data.describe(ident)
+    shutil.copytree(folder, home / names.DATA_FOLDER)
+    assert data.resolve_source(start=nested).folder == home / names.DATA_FOLDER
+    shutil.copytree(folder, clean_env / "work" / names.DATA_FOLDER)
+    assert data.resolve_source(start=nested).folder == clean_env / "work" / names.DATA_FOLDER
+    monkeypatch.setenv(names.ENV_DATA, str(folder.parent))  # the folder holding crmlab-data/ will do
+    src = data.resolve_source(start=nested)
+    assert (src.folder, src.origin) == (folder, names.ENV_DATA)
+    assert data.resolve_source(seed=5, start=nested).seed == 5  # an explicit seed: self-study, always
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda f: (f / "clean" / "orders.parquet").write_bytes(b"PAR1 not really"), "clean/orders.parquet was changed"),
+    (lambda f: (f / "clean" / "customers.parquet").unlink(), "clean/customers.parquet is missing"),
+    (lambda f: shutil.copyfile(f / "clean" / "orders.parquet", f / "clean" / "tickets.parquet"),
+     "clean/tickets.parquet was not handed out"),
+    (lambda f: (f / data.MANIFEST).write_text("{"), "cannot read"),
+])
+def test_damaged_folder_is_a_one_line_error(clean_env, monkeypatch, fake_factory, damage, message):
+    folder, _ = hand_out(clean_env / "course", "s1", fake_factory)
+    student = clean_env / "work" / names.DATA_FOLDER
+    shutil.copytree(folder, student)
+    damage(student)
+    with pytest.raises(data.DataError, match=message) as err:
+        data.my_world(verbose=False)
+    assert "\n" not in str(err.value) and isinstance(err.value, data.SeedError)
+
+
+def test_missing_data_quality_variant(clean_env, monkeypatch, fake_factory):
+    folder, seed = hand_out(clean_env / "course", "s1", fake_factory)
+    student = clean_env / "work" / names.DATA_FOLDER
+    shutil.copytree(folder, student)
+    shutil.rmtree(student / "dq")
+    assert data.my_world(verbose=False).orders.equals(fake_factory(seed, False).orders)
+    with pytest.raises(data.DataError, match="dq/.* is missing"):
+        data.my_world(data_quality=True, verbose=False)
+    manifest = json.loads((student / data.MANIFEST).read_text())
+    manifest["files"] = {k: v for k, v in manifest["files"].items() if k.startswith("clean/")}
+    (student / data.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(data.DataError, match="holds no dq/ tables"):
+        data.my_world(data_quality=True, verbose=False)
+
+
+def test_data_env_naming_no_folder(clean_env, monkeypatch):
+    monkeypatch.setenv(names.ENV_DATA, str(clean_env / "nowhere"))
+    with pytest.raises(data.DataError, match="CRMLAB_DATA=.*no such folder"):
+        data.my_world()
 
 
 def test_self_learner_gets_public_seed_and_instructions(clean_env):
-    ident = data.resolve_identity(start=clean_env)
-    assert ident.seed == data.SELF_STUDY_SEED and ident.student_id is None
-    line = data.describe(ident)
+    src = data.resolve_source()
+    assert src.seed == data.SELF_STUDY_SEED and src.folder is None
+    line = data.describe(src)
     assert "CRMLAB_SEED" in line and "my_world(seed=" in line and "\n" not in line
 
 
 @pytest.mark.parametrize("bad", ["abc", "-1", str(2**63)])
 def test_bad_seed_is_one_line_error(clean_env, monkeypatch, bad):
-    monkeypatch.setenv(data.ENV_SEED, bad)
+    monkeypatch.setenv(names.ENV_SEED, bad)
     with pytest.raises(data.SeedError, match="CRMLAB_SEED"):
-        data.resolve_identity()
+        data.resolve_source()
 
 
-def test_cache_reused_keyed_and_without_truth(clean_env, monkeypatch, fake_factory):
+def test_self_study_cache_reused_keyed_and_without_truth(clean_env, monkeypatch, fake_factory):
     calls = []
 
     def counting(seed, dq):
@@ -81,28 +171,13 @@ def test_cache_reused_keyed_and_without_truth(clean_env, monkeypatch, fake_facto
         data.simulator_fingerprint.cache_clear()
 
 
-def test_my_world_prints_one_line_and_uses_cache(clean_env, monkeypatch, capsys, fake_factory):
+def test_self_study_my_world_prints_one_line_and_uses_cache(clean_env, monkeypatch, capsys, fake_factory):
     root = clean_env / "cache"
     data.ensure_world(seed=11, root=root, factory=fake_factory)
-    monkeypatch.setenv(data.ENV_CACHE, str(root))
-    monkeypatch.setenv(data.ENV_SEED, "11")
-    monkeypatch.setenv(data.ENV_STUDENT, "s9")
+    monkeypatch.setenv(names.ENV_CACHE, str(root))
+    monkeypatch.setenv(names.ENV_SEED, "11")
     world = data.my_world()
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 1 and "s9" in out[0] and "11" in out[0]
+    assert len(out) == 1 and "11" in out[0] and "CRMLAB_SEED" in out[0]
     assert world.truth is None
     assert world.orders.equals(fake_factory(11, False).orders)
-
-
-def test_grading_kernel_never_simulates(clean_env, monkeypatch, fake_factory):
-    root = clean_env / "cache"
-    data.ensure_world(seed=11, root=root, factory=fake_factory)
-    monkeypatch.setenv(data.ENV_CACHE, str(root))
-    monkeypatch.setenv(data.ENV_FINGERPRINT, data.simulator_fingerprint())
-    monkeypatch.setenv(data.ENV_SEED, "11")
-    assert data.my_world(verbose=False).orders.equals(fake_factory(11, False).orders)
-    with pytest.raises(data.SeedError, match="pre-generated"):
-        data.my_world(data_quality=True, verbose=False)
-    monkeypatch.setenv(data.ENV_FINGERPRINT, "0123456789ab")  # another run's worlds: not these
-    with pytest.raises(data.SeedError, match="pre-generated"):
-        data.my_world(verbose=False)
