@@ -1,4 +1,5 @@
-# CRM Lab: `make demo` and `make test` set up .venv first (idempotent, quiet when already installed).
+# CRM Lab: `make demo`, `make test` and `make lint` set up .venv first (idempotent, quiet when already installed).
+# Another Python or venv: `make test PYTHON=python3.13 VENV=.venv-3.13` (what .ci/run does).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,15 +7,15 @@ STAMP  := $(VENV)/.crmlab-installed
 LAB    := demo/lab
 LAB_STUDENT ?= s021
 
-.PHONY: demo test lab bench venv
+.PHONY: demo test lint lab bench venv
 
 venv: $(STAMP)
 
-# Re-install only when pyproject.toml changes (the stamp is older than it).
-$(STAMP): pyproject.toml
+# Exact versions from constraints.txt (pyproject.toml holds the ranges); re-install only when either changes.
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "setting up $(VENV) (pip install -e .) ..."
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . > $(VENV)/pip-install.log 2>&1 \
+	@echo "setting up $(VENV) (pip install -c constraints.txt -e .[dev]) ..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]" > $(VENV)/pip-install.log 2>&1 \
 		|| { cat $(VENV)/pip-install.log; exit 1; }
 	@$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
 	@touch $@
@@ -24,6 +25,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest -q
+
+# ruff, configured in pyproject.toml ([tool.ruff]).
+lint: $(STAMP)
+	@$(BIN)/ruff check .
 
 # JupyterLab on the student edition (release notebooks) with one demo student's handed-out data folder.
 lab: $(STAMP)
