@@ -10,8 +10,6 @@ import sys
 import sysconfig
 from pathlib import Path
 
-import pytest
-
 
 def _env_without_alembic() -> dict[str, str]:
     """This environment with every ``PATH`` folder holding an ``alembic`` dropped, as outside an activated venv."""
@@ -60,7 +58,6 @@ def test_open_gradebook_without_venv_on_path(tmp_path):
     assert _schema(tmp_path / "gradebook.db")[1]
 
 
-@pytest.mark.xfail(strict=True, reason="until roster.init_class opens the gradebook with gradebook.open_gradebook")
 def test_class_init_by_script_path_without_gradebook(fixture_course, tmp_path):
     course_dir = tmp_path / "course"
     shutil.copytree(fixture_course, course_dir)
