@@ -1,22 +1,29 @@
-"""Instructor-only reference for notebook 02: the expected answers, recomputed from a student's full world.
+"""Instructor-only half of notebook 02's tasks (:mod:`autograde.tasks.positioning` is the public half).
 
-``expected(world)`` is called by the grader with the FULL world (truth included) of the student being
-graded; the notebook's hidden tests compare against the returned dict. The code is written independently
-of the notebook's solutions (lexsort and integer rank arithmetic instead of ``sort_values``/``cumsum``
-bookkeeping, a lookup on M+A+N counts). Never copied into ``source/`` or ``release/``.
+``SOLUTIONS[grade_id](world, world_dq)`` gives a correct solution's objects, ``TRUTH`` the answers graded
+against the hidden truth, ``MISTAKES[(grade_id, name)]`` the objects of a student making a declared mistake.
+The grader calls :func:`expected` with the student's FULL world (truth included). The code is written
+independently of the notebook's solutions (lexsort and integer rank arithmetic instead of
+``sort_values``/``cumsum`` bookkeeping, a lookup on M+A+N counts). Never copied into ``source/`` or
+``release/``; never visible to a grading kernel.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import numpy as np
 import pandas as pd
+
+from autograde.tasks.positioning import PRECISION_MIN, RULE_SHARE, TASKS, TOP_SHARE  # documented there
 
 VALID_STATUSES = ("delivered", "shipped")  # 有效订单 valid orders, as stated in the notebook
 HORIZON_END = pd.Timestamp("2026-01-01")  # end of the default simulated horizon
 PYRAMID_CUTS = (0.05, 0.20, 0.50)  # cumulative rank cuts Platinum / Gold / Iron, floor(cut × n)
 TIER_NAMES = ("Platinum", "Gold", "Iron", "Lead")
+TIER_SHARES = (0.05, 0.15, 0.30, 0.50)  # the tiers' own shares (only the not-cumulative mistake uses them)
 MAN_NAMES = ("drop", "cultivate", "contact", "ideal")  # indexed by how many of M, A, N hold
-TOP_SHARE = 0.10  # task 5: the true top decile of future value
 
 # Task 5, graded against the hidden truth (truth.customers.true_clv, converted to CNY at each shop's last
 # order-day rate). precision@10 % = share of a score's top floor(0.1 n) customers (ties by customer_id) that
@@ -29,9 +36,8 @@ TOP_SHARE = 0.10  # task 5: the true top decile of future value
 # groups on every seed (the last-180-day rule fell below 0.59 on 3 of 40 seeds, historical revenue reached
 # 0.586), so the mark is per student: 0.59, or RULE_SHARE of the weaker of the two recency rules the notebook
 # suggests on the student's own data if that is lower; and the score must beat historical revenue on that
-# data (the recency rules beat it by 0.040 .. 0.090 on every seed).
-PRECISION_MIN = 0.59
-RULE_SHARE = 0.95
+# data (the recency rules beat it by 0.040 .. 0.090 on every seed). PRECISION_MIN = 0.59 and RULE_SHARE = 0.95
+# live in autograde.tasks.positioning with the rule (TopDecilePrecision) that applies the mark.
 
 
 def _valid(orders: pd.DataFrame) -> pd.DataFrame:
@@ -68,25 +74,41 @@ def _rank_order(values: pd.Series) -> np.ndarray:
     return np.lexsort((values.index.to_numpy(dtype=object).astype(str), -values.to_numpy(dtype=float)))
 
 
-def abc(revenue: pd.Series) -> pd.DataFrame:
-    """[customer_id, revenue, cum_share, abc_class] by the share of revenue ranked strictly before each row."""
-    order = _rank_order(revenue)
+def abc(revenue: pd.Series, *, before: bool = True, rounding: bool = True,
+        tie_ascending: bool = True) -> pd.DataFrame:
+    """[customer_id, revenue, cum_share, abc_class] by the share of revenue ranked strictly before each row.
+
+    ``before``, ``rounding`` and ``tie_ascending`` exist to build the declared mistakes (MISTAKES).
+    """
+    if tie_ascending:
+        order = _rank_order(revenue)
+    else:
+        id_rank = np.unique(revenue.index.to_numpy(dtype=object).astype(str), return_inverse=True)[1]
+        order = np.lexsort((-id_rank, -revenue.to_numpy(dtype=float)))  # ties by customer_id descending
     rev = revenue.to_numpy(dtype=float)[order]
     total = rev.sum()
-    cum = np.round(np.cumsum(rev) / total, 10)
-    before = np.concatenate([[0.0], cum[:-1]])
-    cls = np.select([before < 0.80, before < 0.95], ["A", "B"], default="C")
+    cum = np.cumsum(rev) / total
+    cum = np.round(cum, 10) if rounding else cum
+    share = np.concatenate([[0.0], cum[:-1]]) if before else cum
+    cls = np.select([share < 0.80, share < 0.95], ["A", "B"], default="C")
     return pd.DataFrame({"customer_id": revenue.index.to_numpy(dtype=object)[order].astype(str), "revenue": rev,
                          "cum_share": cum, "abc_class": cls})
 
 
-def pyramid(profit: pd.Series) -> pd.DataFrame:
-    """[tier, n, profit, profit_share]: tiers by rank with cumulative cuts floor(cut × n)."""
-    order = _rank_order(profit)
+def pyramid(profit: pd.Series, *, cut=np.floor, cumulative: bool = True, ascending: bool = False) -> pd.DataFrame:
+    """[tier, n, profit, profit_share]: tiers by rank with cumulative cuts floor(cut × n).
+
+    ``cut``, ``cumulative`` and ``ascending`` exist to build the declared mistakes (MISTAKES).
+    """
+    order = _rank_order(-profit if ascending else profit)
     p = profit.to_numpy(dtype=float)[order]
     n = len(p)
-    bounds = [0] + [int(np.floor(c * n)) for c in PYRAMID_CUTS] + [n]
-    sums = np.array([p[lo:hi].sum() for lo, hi in zip(bounds[:-1], bounds[1:])])
+    if cumulative:
+        inner = [int(cut(c * n)) for c in PYRAMID_CUTS]
+    else:  # each tier its own share of n: 5 %, 15 %, 30 %
+        inner = np.cumsum([int(cut(c * n)) for c in TIER_SHARES[:3]]).tolist()
+    bounds = [0, *inner, n]
+    sums = np.array([p[lo:hi].sum() for lo, hi in itertools.pairwise(bounds)])
     return pd.DataFrame({"tier": list(TIER_NAMES), "n": np.diff(bounds), "profit": sums,
                          "profit_share": sums / p.sum()})
 
@@ -123,50 +145,6 @@ def precision_at(score: pd.Series, truth_top: list[str]) -> float:
     k = len(truth_top)
     mine = score.index.to_numpy(dtype=object)[_rank_order(score)][:k].astype(str)
     return len(set(mine) & set(truth_top)) / len(truth_top)
-
-
-def _hidden_inputs(world, rng: np.random.Generator) -> dict:
-    """Function inputs other than the worked examples: drawn from ``rng`` and the student's data."""
-    values = {k: float(v) for k, v in zip(("product", "service", "personnel", "image"),
-                                          rng.integers(5, 300, size=4))}
-    costs = {k: float(v) for k, v in zip(("monetary", "time", "energy", "psychic"), rng.integers(1, 150, size=4))}
-    rev = revenue_cny(world.customers, world.orders)
-    sample = rev.iloc[rng.choice(len(rev), size=300, replace=False)].round(-1)  # rounding creates ties
-    prof = profit_cny(world.customers, world.orders, world.order_items)
-    psample = prof.iloc[rng.choice(len(prof), size=257, replace=False)].round(0)
-    return {"cdv_args": (values, costs),
-            "cdv": (sum(values.values()) - sum(costs.values()), sum(values.values()) / sum(costs.values())),
-            "abc_input": sample, "abc_input_result": abc(sample),
-            "pyramid_input": psample, "pyramid_input_result": pyramid(psample)}
-
-
-def expected(world) -> dict:
-    """Expected answers of notebook 02 for the student whose FULL world this is.
-
-    Parameters
-    ----------
-    world : simulator.World
-        The student's default world (``data_quality=False``), truth included.
-
-    Returns
-    -------
-    dict
-        Scalars, tuples, Series and DataFrames keyed as the notebook's hidden tests ask for them.
-    """
-    seed = int(world.truth.params["config"]["seed"])
-    rng = np.random.default_rng([seed, 2])
-    rev = revenue_cny(world.customers, world.orders)
-    table = abc(rev)
-    counts = table["abc_class"].value_counts()
-    truth_top = top_ids(true_value_cny(world))
-    return {
-        **_hidden_inputs(world, rng),
-        "abc": table, "abc_counts": {k: int(counts.get(k, 0)) for k in ("A", "B", "C")},
-        "pyramid": pyramid(profit_cny(world.customers, world.orders, world.order_items)),
-        "man_table": man_table(world.leads),
-        "clv_top_ids": truth_top, "precision_min": precision_mark(world, truth_top),
-        "precision_hist": precision_at(rev, truth_top),
-    }
 
 
 def recency_scores(world) -> dict[str, pd.Series]:
@@ -207,3 +185,97 @@ def measure_precision(seeds=range(10)) -> pd.DataFrame:
         rows.append({"seed": seed, **{k: precision_at(v, top) for k, v in scores.items()},
                      "a_share": float((cls.reindex(top) == "A").mean())})
     return pd.DataFrame(rows)
+
+
+# ---- the instructor's half of the tasks ------------------------------------------------------------------
+LECTURE_VALUE_KEYS = ("product", "service", "personnel", "image")
+LECTURE_COST_KEYS = ("monetary", "time", "energy", "psychic")
+
+
+def cdv(values: dict, costs: dict, *, keys: bool = False, first_only: bool = False, reversed_: bool = False,
+        ratio_inverted: bool = False) -> tuple[float, float]:
+    """(TCV − TCC, TCV / TCC) with exact summation; the keywords build the declared mistakes (MISTAKES)."""
+    if first_only:
+        tcv, tcc = float(next(iter(values.values()))), float(next(iter(costs.values())))
+    elif keys:  # the lecture's four component names written into the code
+        tcv = math.fsum(values.get(k, 0.0) for k in LECTURE_VALUE_KEYS)
+        tcc = math.fsum(costs.get(k, 0.0) for k in LECTURE_COST_KEYS)
+    else:
+        tcv, tcc = math.fsum(values.values()), math.fsum(costs.values())
+    return (tcc - tcv if reversed_ else tcv - tcc), (tcc / tcv if ratio_inverted else tcv / tcc)
+
+
+def man_label(money, authority, need, *, identity: bool = False) -> str:
+    """The MAN label by how many of M, A, N hold; ``identity=True`` (``x is True``) builds the declared mistake."""
+    flags = (money, authority, need)
+    held = sum(f is True for f in flags) if identity else sum(bool(f) for f in flags)
+    return MAN_NAMES[held]
+
+
+def _cdv(**kwargs):
+    return {"cdv": lambda values, costs: cdv(values, costs, **kwargs)}
+
+
+def _q2(w, **kwargs) -> dict:
+    table = abc(revenue_cny(w.customers, w.orders), **kwargs)
+    counts = table["abc_class"].value_counts()
+    return {"world": w, "abc_classify": lambda revenue: abc(revenue, **kwargs), "abc": table,
+            "abc_counts": {k: int(counts.get(k, 0)) for k in ("A", "B", "C")}}
+
+
+def _q3(w, **kwargs) -> dict:
+    return {"world": w, "customer_pyramid": lambda profit: pyramid(profit, **kwargs),
+            "pyramid": pyramid(profit_cny(w.customers, w.orders, w.order_items), **kwargs)}
+
+
+def _recent_revenue_with_orders(w) -> pd.Series:
+    """Last-180-day revenue of the customers who have such orders only (the others left out)."""
+    since = HORIZON_END - pd.Timedelta(days=180)
+    score = revenue_cny(w.customers, w.orders, since=since)
+    v = _valid(w.orders)
+    buyers = set(v.loc[(v["order_ts"] >= since).to_numpy(), "customer_id"])
+    return score[score.index.isin(buyers)]
+
+
+def _q5_truth(w) -> dict:
+    top = top_ids(true_value_cny(w))
+    return {"top_ids": {"true_top": top, "mark": precision_mark(w, top),
+                        "hist": precision_at(revenue_cny(w.customers, w.orders), top)}}
+
+
+SOLUTIONS = {
+    "q1_test": lambda w, dq: {"world": w, **_cdv()},
+    "q2_test": lambda w, dq: _q2(w),
+    "q3_test": lambda w, dq: _q3(w),
+    "q4_test": lambda w, dq: {"world": w, "man_class": man_label, "man_table": man_table(w.leads)},
+    "q5_test": lambda w, dq: {"world": w, "potential_score": recency_scores(w)["last180"]},
+}
+TRUTH = {
+    "q5_test": lambda w, dq: _q5_truth(w),
+}
+MISTAKES = {
+    ("q1_test", "reversed"): lambda w, dq: {"world": w, **_cdv(reversed_=True)},
+    ("q1_test", "first_only"): lambda w, dq: {"world": w, **_cdv(first_only=True)},
+    ("q1_test", "ratio_inverted"): lambda w, dq: {"world": w, **_cdv(ratio_inverted=True)},
+    ("q1_test", "fixed_keys"): lambda w, dq: {"world": w, **_cdv(keys=True)},
+    ("q2_test", "share_including"): lambda w, dq: _q2(w, before=False),
+    ("q2_test", "tie_descending"): lambda w, dq: _q2(w, tie_ascending=False),
+    ("q2_test", "no_rounding"): lambda w, dq: _q2(w, rounding=False),
+    ("q3_test", "rounded_cuts"): lambda w, dq: _q3(w, cut=round),
+    ("q3_test", "not_cumulative"): lambda w, dq: _q3(w, cumulative=False),
+    ("q3_test", "ascending"): lambda w, dq: _q3(w, ascending=True),
+    # the notebook's groupby/itertuples route hands man_class Python bools, so the table is still right
+    ("q4_test", "is_true"): lambda w, dq: {"world": w, "man_table": man_table(w.leads),
+                                           "man_class": lambda m, a, n: man_label(m, a, n, identity=True)},
+    ("q5_test", "missing_customers"): lambda w, dq: {"world": w, "potential_score": _recent_revenue_with_orders(w)},
+}
+
+
+def expected(world, *, dq_world=None) -> dict:
+    """Expected answers ``{grade_id: {answer: value}}`` of notebook 02 for the student of this FULL world.
+
+    Notebook 02 uses the default world only; ``dq_world`` is accepted for the grader's uniform call and unused.
+    """
+    from autograde.verdict import expected_answers
+
+    return expected_answers(TASKS, SOLUTIONS, TRUTH, world, dq_world)
