@@ -64,7 +64,7 @@ def _api(course_dir: str, timeout: int, exclude: str = ""):
         cfg.CourseDirectory.submitted_directory = layout.intake_rel
         cfg.CourseDirectory.student_id_exclude = exclude
         cfg.Execute.timeout = int(timeout)
-        cfg.StatusBanner.status_dir = str(layout.status("").parent)
+        cfg.StatusBanner.status_dir = str(layout.status_root)
         _API_CACHE[key] = nbgrader_api(course_dir, cfg)
     return _API_CACHE[key]
 

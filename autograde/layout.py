@@ -105,9 +105,14 @@ class CourseLayout:
         """The cached expected answers of one student (pickle, with a MAC beside it)."""
         return self.private / "expected" / assignment / f"{student_id}.pkl"
 
+    @property
+    def status_root(self) -> Path:
+        """Where status records live, one folder per assignment (the feedback's status banner reads it)."""
+        return self.private / "status"
+
     def status(self, assignment: str, student_id: str | None = None) -> Path:
         """Per-student status records (``<id>.json``) and logs of ``assignment``; the folder if no id."""
-        folder = self.private / "status" / assignment
+        folder = self.status_root / assignment
         return folder if student_id is None else folder / f"{student_id}.json"
 
     @property

@@ -171,6 +171,9 @@ def _apply_verdict(cell, verdict) -> None:
     kept = []
     for output in cell.get("outputs", []):
         kind = output.get("output_type")
+        if kind == "error" and output.get("ename") in (NOT_RUN_ENAME, STUCK_ENAME):
+            cell.outputs = [output]  # the guard stopped the kernel here: this cell scores 0, as it says
+            return
         if kind == "error":
             evalue = (str(output.get("evalue", "")).splitlines() or [""])[0][:MAX_EVALUE]
             kept.append(NotebookNode(output_type="stream", name="stderr",
