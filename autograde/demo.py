@@ -20,9 +20,9 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 
@@ -45,8 +45,8 @@ def class_plan(n_students: int) -> dict[str, str]:
     kinds += ["solution"] * max(0, n_students - len(kinds))
     ids = [f"s{i:03d}" for i in range(1, n_students + 1)]
     order = kinds[:n_students] if n_students >= len(variants.BROKEN_KINDS) else (
-        ["solution", "blank", "partial"] + kinds)[:n_students]
-    return dict(zip(ids, order))
+        ["solution", "blank", "partial", *kinds])[:n_students]
+    return dict(zip(ids, order, strict=True))
 
 
 def _execute(job: tuple) -> None:

@@ -14,13 +14,12 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from autograde.errors import UsageError
 from autograde.layout import CourseLayout
-from labs.data import (MANIFEST, VARIANTS, DataError, check_data, make_world, read_manifest,
-                        simulator_fingerprint)
+from labs.data import MANIFEST, VARIANTS, DataError, check_data, make_world, read_manifest, simulator_fingerprint
 
 
 class WorldMismatch(UsageError):

@@ -18,8 +18,8 @@ import json
 import os
 import pickle
 import types
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from autograde import handout
 from autograde.errors import UsageError
@@ -64,7 +64,7 @@ def needs_dq(course_dir: Path, assignment: str, nb) -> bool:
 def enrolled_seeds(course_dir: Path) -> dict[str, int]:
     """``student_id -> seed`` of the class, from the grader-only ``.crmlab/seeds.csv``."""
     seeds = read_seeds(course_dir)
-    return {str(s): int(v) for s, v in zip(seeds["student_id"], seeds["seed"])}
+    return {str(s): int(v) for s, v in zip(seeds["student_id"], seeds["seed"], strict=True)}
 
 
 def _keep(layout: CourseLayout, student_id: str, *, flags: tuple, factory: Callable | None) -> dict:
@@ -111,7 +111,7 @@ def ensure_student_worlds(course_dir, student_id: str, *, data_quality: bool,
 
 def ensure_handout(course_dir, student_id: str, *, factory: Callable | None = None) -> Path:
     """The student's handout folder, what their grading kernel gets as ``CRMLAB_DATA``, after the same checks
-    as :func:`ensure_student_worlds` on both kept worlds; no world is loaded (about 10 ms when all is in order)."""
+    as :func:`ensure_student_worlds` on both kept worlds; no world is loaded (about 30 ms when all is in order)."""
     layout = CourseLayout(course_dir)
     _keep(layout, student_id, flags=(False, True), factory=factory)
     return layout.handout(student_id)

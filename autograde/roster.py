@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -155,8 +155,8 @@ def init_class(*, course_dir: str | os.PathLike, roster: str | os.PathLike, work
         for row in students.itertuples(index=False):
             fields = {k: getattr(row, k) for k in ROSTER_COLUMNS[1:] if getattr(row, k)}
             gb.update_or_create_student(row.student_id, **fields)
-    lines = [["student_id", "seed"]] + [[s, str(int(v))] for s, v in zip(seeds["student_id"], seeds["seed"])]
-    write_private(layout.seeds_file, "".join(",".join(line) + "\n" for line in lines))
+    rows = zip(seeds["student_id"], seeds["seed"], strict=True)
+    write_private(layout.seeds_file, "student_id,seed\n" + "".join(f"{s},{int(v)}\n" for s, v in rows))
     ensure_class_worlds(course_dir=layout.root, student_ids=list(students["student_id"]), workers=workers,
                         factory=factory)
     return seeds

@@ -41,9 +41,9 @@ def run_notebook(path: Path, env: dict) -> tuple[float, list[tuple[float, str]]]
     """
     import nbformat
     from nbclient import NotebookClient
+    from nbgrader.preprocessors import ClearHiddenTests
 
     from autograde.layout import ENV_CACHE, ENV_DATA, ENV_SEED
-    from nbgrader.preprocessors import ClearHiddenTests
 
     nb = nbformat.read(path, as_version=4)
     nb, _ = ClearHiddenTests().preprocess(nb, {})  # a student's completed notebook: solutions, no hidden tests

@@ -27,11 +27,11 @@ import hashlib
 import importlib.util
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
 SELF_STUDY_SEED = 20_240_901
 MANIFEST = "crmlab-data.json"  # the manifest inside a handed-out data folder
@@ -95,7 +95,7 @@ def _env_folder(value: str) -> Path:
     if not (path / MANIFEST).is_file() and (inner / MANIFEST).is_file():
         return inner
     if not path.is_dir():
-        raise DataError(f"{_names().ENV_DATA}={value}: no such folder")
+        raise DataError(f"{_names().ENV_DATA}={value}: no such folder (ask your instructor where your data is)")
     return path
 
 
@@ -179,7 +179,7 @@ def simulator_fingerprint() -> str:
     spec = importlib.util.find_spec("simulator")
     if spec is None or not spec.submodule_search_locations:
         raise SeedError("the simulator package is not installed")
-    root = Path(list(spec.submodule_search_locations)[0])
+    root = Path(next(iter(spec.submodule_search_locations)))
     digest = hashlib.sha256()
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".json"))
     for file in files:

@@ -116,7 +116,7 @@ def test_missing_data_quality_variant(clean_env, monkeypatch, fake_factory):
     shutil.copytree(folder, student)
     shutil.rmtree(student / "dq")
     assert data.my_world(verbose=False).orders.equals(fake_factory(seed, False).orders)
-    with pytest.raises(data.DataError, match="dq/.* is missing"):
+    with pytest.raises(data.DataError, match=r"dq/.* is missing"):
         data.my_world(data_quality=True, verbose=False)
     manifest = json.loads((student / data.MANIFEST).read_text())
     manifest["files"] = {k: v for k, v in manifest["files"].items() if k.startswith("clean/")}
@@ -127,7 +127,7 @@ def test_missing_data_quality_variant(clean_env, monkeypatch, fake_factory):
 
 def test_data_env_naming_no_folder(clean_env, monkeypatch):
     monkeypatch.setenv(names.ENV_DATA, str(clean_env / "nowhere"))
-    with pytest.raises(data.DataError, match="CRMLAB_DATA=.*no such folder"):
+    with pytest.raises(data.DataError, match=r"CRMLAB_DATA=.*no such folder"):
         data.my_world()
 
 
@@ -164,7 +164,7 @@ def test_self_study_cache_reused_keyed_and_without_truth(clean_env, monkeypatch,
     before = data.world_dir(seed=3, root=root)
     assert before.name.endswith(data.simulator_fingerprint())
     data.simulator_fingerprint.cache_clear()
-    monkeypatch.setattr(data, "FINGERPRINT_PACKAGES", data.FINGERPRINT_PACKAGES + ("scipy",))
+    monkeypatch.setattr(data, "FINGERPRINT_PACKAGES", (*data.FINGERPRINT_PACKAGES, "scipy"))
     try:
         assert data.world_dir(seed=3, root=root) != before  # another package set: a fresh cache folder
     finally:

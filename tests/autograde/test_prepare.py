@@ -90,7 +90,7 @@ def test_damaged_kept_world_restored_only_to_what_was_handed_out(course, fake_fa
 
     prepare.ensure_student_worlds(course.root, "s1", data_quality=False, factory=upgraded)  # kept: unchanged
     shutil.rmtree(course.world("s1"))
-    with pytest.raises(handout.WorldMismatch, match="s1: .* than were handed out"):
+    with pytest.raises(handout.WorldMismatch, match=r"s1: .* than were handed out"):
         prepare.ensure_student_worlds(course.root, "s1", data_quality=False, factory=upgraded)
     prepare.ensure_student_worlds(course.root, "s1", data_quality=False, factory=fake_factory)  # restored
     shutil.rmtree(course.handout("s1"))  # handout gone: the kept world's own record is what was handed out
@@ -184,7 +184,7 @@ def test_prepare_class_on_a_built_course(fixture_course, tmp_path, fake_factory)
     lay = CourseLayout(course_dir)
     reference = prepare.load_reference(lay.reference("01_fixture")).expected
     dq = prepare.takes_dq_world(reference)
-    for sid, seed in zip(seeds["student_id"], seeds["seed"]):
+    for sid, seed in zip(seeds["student_id"], seeds["seed"], strict=True):
         assert lay.expected("01_fixture", sid).is_file()
         answers = prepare.expected_answers(course_dir, "01_fixture", sid, data_quality=dq, factory=None)
         kwargs = {"dq_world": fake_factory(int(seed), True)} if dq else {}
