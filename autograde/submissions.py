@@ -22,7 +22,7 @@ import nbformat
 from autograde.errors import UsageError
 
 IGNORED_PARTS = {"__MACOSX", ".ipynb_checkpoints"}
-TAMPER_RE = re.compile(r"autograde\.hidden|autograde\s+import\s+hidden|CRMLAB_EXPECTED|CRMLAB_CACHE")
+TAMPER_RE = re.compile(r"CRMLAB_ANSWERS|autograde\.(answers|verdict|sandbox|prepare)\b")
 
 
 @dataclass

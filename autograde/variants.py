@@ -119,7 +119,8 @@ def broken(kind: str, source, release):
     if kind == "tampered":
         nb = blank(source, release)
         cell = nb.cells[_index(nb, answer_ids(nb)[0])]
-        cell.source = "from autograde.hidden import expected\n" + cell.source
+        cell.source = ("import os, json\njson.dump({'total_revenue': 0.0}, open(os.path.join("
+                       "os.environ.get('CRMLAB_ANSWERS', '.'), 'q1_test.json'), 'w'))\n" + cell.source)
         return nb
     raise ValueError(f"unknown broken kind {kind!r}; choose from {', '.join(BROKEN_KINDS)}")
 

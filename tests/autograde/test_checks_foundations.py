@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from autograde.checks import CheckError
-from autograde.checks import foundations as fc
+from autograde.tasks import CheckError
+from autograde.tasks import foundations as fc
 
 VALID = ["delivered", "shipped"]
 
@@ -104,7 +104,7 @@ def test_correct_answers_pass(capsys):
     fc.check_n_persons(100, 90)
     fc.check_dup_revenue_share(0.2)
     out = capsys.readouterr().out
-    assert out.count("✓") == 10 and "hidden tests" in out
+    assert out.count("✓") == 10 and "the grader will still check it" in out
 
 
 def test_recursive_customer_base_passes_too():

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from autograde.checks import CheckError
-from autograde.checks import positioning as pc
+from autograde.tasks import CheckError
+from autograde.tasks import positioning as pc
 
 TIERS = ["Platinum", "Gold", "Iron", "Lead"]
 
@@ -69,7 +69,7 @@ def test_correct_answers_pass(capsys):
     customers = pd.DataFrame({"customer_id": ["C1", "C2", "C3"]})
     pc.check_potential_score(pd.Series([3.0, 0.0, 1.0], index=["C3", "C1", "C2"]), customers)
     out = capsys.readouterr().out
-    assert out.count("✓") == 8 and "hidden tests" in out
+    assert out.count("✓") == 8 and "the grader will still check it" in out
 
 
 def _raises(match, fn, *args):
