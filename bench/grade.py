@@ -5,8 +5,9 @@ course's config replaced by nbgrader's defaults, every student on one seed, as a
 data would run), then ``crmlab grade`` with all cores. Every student's worlds and expected answers are
 prepared before either run is timed (``autograde.prepare.prepare_class``, as an instructor can before the
 deadline; reported apart), so the ratio compares grading only. Prints both wall times, the ratios (target
-≥ 1.7× on 2 cores, where stock nbgrader has no parallel option) and crmlab's per-submission overhead outside
-nbgrader's own autograde (sanitise, expected-answer look-up, feedback).
+≥ 1.9× on 2 cores, where stock nbgrader has no parallel option) and crmlab's per-submission overhead outside
+nbgrader's own autograde (sanitise, expected-answer look-up, verdicts, feedback). ``crmlab grade`` runs twice,
+with its kernels sandboxed (``--sandbox auto``) and without (``none``): the difference is the sandbox's cost.
 
 Usage: ``python bench/grade.py [--students 60] [--assignment NN_slug] [--course course/]``
 """
@@ -47,13 +48,13 @@ def _course_and_factory(course: Path | None):
 
 def main() -> int:
     """Run both graders on the same class and print the comparison."""
-    import nbformat
-
     from autograde.build import build_course
     from autograde.demo import write_submissions
     from autograde.grade import grade_assignment
-    from autograde.prepare import needs_dq, prepare_class, prepare_student, private_paths
+    from autograde.layout import CourseLayout
+    from autograde.prepare import prepare_class
     from autograde.roster import init_class
+    from autograde.sandbox import resolve
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--students", type=int, default=60)
@@ -72,8 +73,6 @@ def main() -> int:
         seeds = init_class(course_dir=course_dir, roster=roster).set_index("student_id")["seed"].to_dict()
         subs = work / "submitted"
         write_submissions(course_dir=course_dir, assignment=name, plan=plan, out=subs)
-        source = nbformat.read(course_dir / "source" / name / f"{name}.ipynb", as_version=4)
-        dq = needs_dq(course_dir, name, source)
         t = time.perf_counter()
         prepare_class(course_dir=course_dir, students=seeds, assignments=[name], factory=factory)
         t_worlds = time.perf_counter() - t
@@ -85,24 +84,27 @@ def main() -> int:
         shutil.copytree(subs, stock / "submitted")
         (stock / "nbgrader_config.py").write_text(STOCK_CONFIG)
         one = next(iter(plan))
-        expected = prepare_student(course_dir, name, int(seeds[one]), one, data_quality=dq, factory=factory)
-        env = dict(os.environ, CRMLAB_SEED=str(seeds[one]), CRMLAB_EXPECTED=str(expected),
-                   CRMLAB_CACHE=str(private_paths(course_dir)["cache"]),
+        env = dict(os.environ, CRMLAB_DATA=str(CourseLayout(course_dir).handout(one)),
                    PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
         nbgrader = [sys.executable, "-m", "nbgrader"]
         t = time.perf_counter()
-        subprocess.run(nbgrader + ["autograde", name, "--force"], cwd=stock, env=env, check=True,
+        subprocess.run([*nbgrader, "autograde", name, "--force"], cwd=stock, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         t_stock = time.perf_counter() - t
         t = time.perf_counter()
-        subprocess.run(nbgrader + ["generate_feedback", name, "--force"], cwd=stock, env=env, check=True,
+        subprocess.run([*nbgrader, "generate_feedback", name, "--force"], cwd=stock, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         t_stock_fb = time.perf_counter() - t
 
+        kind, _ = resolve("auto")
         t = time.perf_counter()
         records = grade_assignment(course_dir=course_dir, assignment=name, submissions_path=subs,
-                                   progress=False, world_factory=factory)
+                                   progress=False, world_factory=factory, sandbox=kind)
         t_crmlab = time.perf_counter() - t
+        t = time.perf_counter()
+        grade_assignment(course_dir=course_dir, assignment=name, submissions_path=subs, progress=False,
+                         world_factory=factory, sandbox="none")
+        t_bare = time.perf_counter() - t
     finally:
         shutil.rmtree(work, ignore_errors=True)
     n = len(plan)
@@ -112,13 +114,16 @@ def main() -> int:
     print(f"  worlds + expected answers before   {t_worlds:7.1f} s (not in the times below)")
     print(f"  stock nbgrader autograde (1 proc)  {t_stock:7.1f} s  ({t_stock / n:.2f} s/submission)")
     print(f"  stock autograde + feedback         {t_stock + t_stock_fb:7.1f} s")
-    print(f"  crmlab grade (+feedback, CSVs)     {t_crmlab:7.1f} s  ({t_crmlab / n:.2f} s/submission wall)")
-    print(f"  ratio stock autograde / crmlab     {t_stock / t_crmlab:7.2f}x  (target >= 1.7x on 2 cores)")
-    print(f"  ratio incl. feedback               {(t_stock + t_stock_fb) / t_crmlab:7.2f}x")
+    print(f"  crmlab grade, sandbox {kind:8s}     {t_crmlab:7.1f} s  ({t_crmlab / n:.2f} s/submission wall)")
+    print(f"  crmlab grade, sandbox none         {t_bare:7.1f} s  (sandbox cost {(t_crmlab - t_bare) / n * 1000:+.0f} ms "
+          f"wall per submission, {(t_crmlab - t_bare) / n * 1000 * min(n, os.cpu_count() or 1):+.0f} ms per worker)")
+    print(f"  ratio stock autograde / crmlab     {t_stock / t_crmlab:7.2f}x")
+    print(f"  ratio incl. feedback               {(t_stock + t_stock_fb) / t_crmlab:7.2f}x  (like for like; "
+          f"target >= 1.9x on 2 cores)")
     print(f"  ratio incl. feedback, crmlab's per-student data preparation too "
           f"{(t_stock + t_stock_fb) / (t_crmlab + t_worlds):.2f}x")
     print(f"  crmlab overhead per submission     {statistics.median(over):7.2f} s median "
-          f"(sanitise, expected answers, feedback; per worker)")
+          f"(sanitise, expected answers, verdicts, feedback; per worker)")
     return 0
 
 
