@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from autograde.errors import UsageError  # noqa: F401 - raised by the subcommands, caught in main()
+from autograde.errors import UsageError
 
 
 class OneLineParser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line (no usage block) and exit 2."""
 
-    def error(self, message: str):  # noqa: D401 - argparse API
+    def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 

@@ -62,7 +62,7 @@ def task_table(grades: pd.DataFrame, titles: Titles | None = None) -> pd.DataFra
             .agg(n=("full", "size"), success_rate=("full", "mean"), mean_share=("share", "mean"))
             .reset_index())
     out.insert(2, "task", [task_label(a, gid, titles.get((a, gid), titles.get(gid)))
-                           for a, gid in zip(out["assignment"], out["grade_id"])])
+                           for a, gid in zip(out["assignment"], out["grade_id"], strict=True)])
     return out
 
 
@@ -98,7 +98,7 @@ def task_chart(tasks: pd.DataFrame):
     heights = [max(len(t), 1) for _, t in groups]
     fig, axes = plt.subplots(len(groups), 1, squeeze=False, figsize=(8, 0.4 * sum(heights) + 1.2 * len(groups)),
                              gridspec_kw={"height_ratios": heights})
-    for ax, (assignment, t) in zip(axes[:, 0], groups):
+    for ax, (assignment, t) in zip(axes[:, 0], groups, strict=True):
         if len(t):
             sns.barplot(data=t, y="task", x="success_rate", ax=ax, color="tab:blue", orient="h")
         ax.set(xlim=(0, 1), ylabel="", title=str(assignment), xlabel="")

@@ -18,9 +18,10 @@ from scipy.optimize import minimize
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "simulator")]
 
+from test_recovery import WEEK, bgnbd_negll, gg_negll, hazard_fit  # noqa: E402
+
 import simulator  # noqa: E402
 from simulator.latent import BTYD, BTYD_VALUE_CNY  # noqa: E402
-from test_recovery import WEEK, bgnbd_negll, gg_negll, hazard_fit  # noqa: E402
 
 
 def btyd_figures(seed: int) -> None:
@@ -33,7 +34,7 @@ def btyd_figures(seed: int) -> None:
     T = ((end - first).dt.total_seconds() / WEEK).to_numpy()
     fit = minimize(bgnbd_negll, np.log([0.5, 5.0, 1.0, 2.0]), args=(x, t_x, T), method="Nelder-Mead",
                    options={"maxiter": 4000, "xatol": 1e-6, "fatol": 1e-6})
-    est = dict(zip("r alpha a b".split(), np.exp(fit.x)))
+    est = dict(zip("r alpha a b".split(), np.exp(fit.x), strict=True))
     print(f"seed {seed} BG/NBD: " + ", ".join(f"{k} {v:.3f} (true {BTYD[k]}, {v / BTYD[k] - 1:+.1%})"
                                              for k, v in est.items()))
     s = w.orders.groupby("customer_id")["items_subtotal"]
@@ -49,7 +50,7 @@ def hazard_figures(seed: int) -> None:
     beta, se = hazard_fit(simulator.simulate(n_customers=20_000, seed=seed, workers=2))
     names = ("late delivery", "unresolved complaint", "any order")
     print(f"seed {seed} logistic weekly exit hazard on the last 4 weeks' observed drivers (lifecycle): "
-          + ", ".join(f"{k} {b:+.2f} (SE {e:.2f})" for k, b, e in zip(names, beta[1:], se[1:])))
+          + ", ".join(f"{k} {b:+.2f} (SE {e:.2f})" for k, b, e in zip(names, beta[1:], se[1:], strict=True)))
 
 
 def campaign_figures(seeds) -> None:

@@ -108,7 +108,7 @@ def baseline(n_customers: int) -> dict:
     t0 = time.perf_counter()
     customers, orders = [], []
     identity_s = 0.0
-    for i, (loc, k) in enumerate(zip(locales, n_orders.to_numpy())):
+    for i, (loc, k) in enumerate(zip(locales, n_orders.to_numpy(), strict=True)):
         fake = fakes[loc]
         ti = time.perf_counter()
         customers.append({"customer_id": i, "name": fake.name(), "address": fake.address(),

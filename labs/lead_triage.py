@@ -12,7 +12,7 @@ work; :func:`build_ui` only wires them to ipywidgets and runs headless (no waits
 from __future__ import annotations
 
 import html
-from typing import Callable
+from collections.abc import Callable
 
 import ipywidgets as widgets
 import numpy as np
@@ -65,12 +65,12 @@ def score_action(action: str, card: pd.Series, *, man_class: Callable) -> dict[s
         or None) and ``message`` (HTML feedback revealing the flags).
     """
     flags = (bool(card["man_money"]), bool(card["man_authority"]), bool(card["man_need"]))
-    shown = " ".join(f"{c}{'✓' if f else '✗'}" for c, f in zip("MAN", flags))
+    shown = " ".join(f"{c}{'✓' if f else '✗'}" for c, f in zip("MAN", flags, strict=True))
     try:
         want = man_class(*flags)
     except NotImplementedError:
         return {"correct": None, "want": None, "message": "先完成任务 4 的 man_class（finish task 4 first）"}
-    except Exception as exc:  # the student's code may fail in any way; the lab must keep running
+    except Exception as exc:  # noqa: BLE001 - the student's code may fail in any way; the lab must keep running
         return {"correct": None, "want": None, "message": f"man_class 出错 raised {type(exc).__name__}: {exc}"}
     label = dict((v, k) for k, v in ACTIONS).get(want, str(want))
     if action == want:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import ipywidgets as widgets
 import numpy as np
@@ -89,14 +89,15 @@ def base_paths(customer_base: Callable, *, A: float, r: float, T: int, boost: bo
             out["boosted"] = np.asarray(customer_base(0.0, A, min(r + delta_r, R_MAX), T), dtype=float)
     except NotImplementedError:
         out.update(base=None, boosted=None, error="先完成任务 1 的 customer_base（finish task 1 first）")
-    except Exception as exc:  # the student's code may fail in any way; the lab must keep running
+    except Exception as exc:  # noqa: BLE001 - the student's code may fail in any way; the lab must keep running
         out.update(base=None, boosted=None, error=f"customer_base 出错 raised {type(exc).__name__}: {exc}")
     return out
 
 
 def summary_html(lever: dict[str, float], *, boost: bool) -> str:
     """The lab's read-out as an HTML snippet: N*, and with the lever on, ΔN* and Δ annual margin."""
-    text = f"稳态客户数 steady state N* = {lever['n_star']:,.0f} 人；年毛利 annual margin ≈ ¥{lever['annual_margin']:,.0f}"
+    text = (f"稳态客户数 steady state N* = {lever['n_star']:,.0f} 人；"
+            f"年毛利 annual margin ≈ ¥{lever['annual_margin']:,.0f}")
     if boost:
         text += (f"<br>保持率 +5 pp → r = {lever['r_new']:.3f}：ΔN* = {lever['delta_n_star']:+,.0f} 人，"
                  f"Δ annual margin = ¥{lever['delta_annual_margin']:+,.0f} / 年")

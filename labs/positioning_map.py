@@ -99,7 +99,7 @@ def _plot_png(options: pd.DataFrame, ideal: np.ndarray, *, x_attr: str, y_attr: 
     ax = fig.add_subplot()
     columns = list(options.columns)
     ax.scatter(options[x_attr], options[y_attr], color="C0")
-    for name, x, y in zip(options.index, options[x_attr], options[y_attr]):
+    for name, x, y in zip(options.index, options[x_attr], options[y_attr], strict=True):
         ax.annotate(str(name), (x, y), textcoords="offset points", xytext=(4, 4))
     ax.scatter([ideal[columns.index(x_attr)]], [ideal[columns.index(y_attr)]], marker="*", s=220,
                color="C3", label="ideal point")
@@ -120,9 +120,9 @@ class PositioningMapLab(widgets.VBox):
         self.options = options
         names = [str(c) for c in options.columns]
         self.ideal = [widgets.FloatSlider(value=float(v), min=SCALE[0], max=SCALE[1], step=0.1,
-                                          description=f"I {n}") for n, v in zip(names, ideal)]
+                                          description=f"I {n}") for n, v in zip(names, ideal, strict=True)]
         self.weights = [widgets.FloatSlider(value=float(v), min=0.0, max=1.0, step=0.05,
-                                            description=f"w {n}") for n, v in zip(names, weights)]
+                                            description=f"w {n}") for n, v in zip(names, weights, strict=True)]
         self.x_attr = widgets.Dropdown(options=names, value=names[0], description="x")
         self.y_attr = widgets.Dropdown(options=names, value=names[1 % len(names)], description="y")
         self.summary = widgets.HTML()

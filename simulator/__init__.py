@@ -14,8 +14,8 @@ the generator's imports (SciPy and the rest, about a second).
 
 from importlib import import_module
 
-_HOME = {"simulate": "engine", "simulate_to": "stream", "load": "world", "student_seed": "seeding", "summarize": "summary",
-         "World": "world", "Truth": "world", "WorldIOError": "world", "SimConfig": "config",
+_HOME = {"simulate": "engine", "simulate_to": "stream", "load": "world", "student_seed": "seeding",
+         "summarize": "summary", "World": "world", "Truth": "world", "WorldIOError": "world", "SimConfig": "config",
          "ConfigError": "config", "MODES": "config", "CROSS_BORDER_LOCALES": "config"}
 
 __all__ = list(_HOME)

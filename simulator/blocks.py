@@ -107,7 +107,8 @@ def simulate_block(ctx: Context, block: int, lo: int, hi: int) -> dict[str, pd.D
                                      agents=ctx.agents, end=end, rng=stream(seed, "tickets", block))
     calls = callcentre.render_calls(tickets=tickets, customers=customers, end=end, rng=stream(seed, "calls", block),
                                     churn_ts=hist.final["churn_ts"].to_numpy())
-    o_voice = orders.assign(satisfaction=t_orders["satisfaction"].to_numpy(), delay_days=t_orders["delay_days"].to_numpy())
+    o_voice = orders.assign(satisfaction=t_orders["satisfaction"].to_numpy(),
+                            delay_days=t_orders["delay_days"].to_numpy())
     sat = hist.sat_monthly.assign(stage=str_take(lifecycle.STAGE_NAMES,
                                                  hist.sat_monthly["stage"].to_numpy().astype(int)))
     surveys, kano = voice.render_surveys(orders=o_voice, sat_monthly=sat, customers=customers, end=end,

@@ -93,8 +93,8 @@ def _queue_shares(shops: pd.DataFrame) -> dict[str, tuple[str, float]]:
     locales = shops["buyer_locales"][cross]
     weights = (shops["buyer_weights"][cross] if "buyer_weights" in shops
                else locales.map(lambda locs: (1.0 / len(locs),) * len(locs)))
-    for locs, ws, w in zip(locales, weights, weight[cross]):
-        for loc, lw in zip(locs, ws):
+    for locs, ws, w in zip(locales, weights, weight[cross], strict=True):
+        for loc, lw in zip(locs, ws, strict=True):
             entry = shares.setdefault(str(queue_of(np.array([loc]))[0]), [loc, 0.0])
             entry[1] += float(w * lw)
     total = max(sum(v[1] for v in shares.values()), 1e-9)

@@ -62,7 +62,7 @@ def make_campaigns(*, shops: pd.DataFrame, n_weeks: int, week_start: np.ndarray,
     start = week_start[out["start_week"].to_numpy()]
     out["start_date"] = start
     out["end_date"] = start + (out["window_weeks"].to_numpy() * 7).astype("timedelta64[D]")
-    out["name"] = [f"{t}-{str(s)[:7]}" for t, s in zip(out["campaign_type"], out["start_date"])]
+    out["name"] = [f"{t}-{str(s)[:7]}" for t, s in zip(out["campaign_type"], out["start_date"], strict=True)]
     out["budget"] = 0.0  # filled once eligibility is known (engine)
     return out
 

@@ -52,7 +52,8 @@ def register(sub) -> None:
     p.add_argument("--student", help="student id: derive the seed from it and --course-key")
     p.add_argument("--course-key", help="course key for --student (or env CRMLAB_COURSE_KEY)")
     p.add_argument("--mode", choices=MODES, default="lifecycle", help="generative process")
-    p.add_argument("--locales", type=_locales, default=CROSS_BORDER_LOCALES, help="cross-border buyer locales, comma-separated")
+    p.add_argument("--locales", type=_locales, default=CROSS_BORDER_LOCALES,
+                   help="cross-border buyer locales, comma-separated")
     p.add_argument("--data-quality", action="store_true", help="add duplicates, guest orders and typos")
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format")
     p.add_argument("--workers", type=positive_int, default=1, help="processes (output identical for any value)")

@@ -14,7 +14,7 @@ from itertools import islice
 import numpy as np
 import pandas as pd
 
-from . import assemble, callcentre, calendar, campaigns as camp, catalog, identities, quality, schema, voice
+from . import assemble, calendar, callcentre, campaigns as camp, catalog, identities, quality, schema, voice
 from .blocks import Context, simulate_block
 from .config import BLOCK_SIZE, CROSS_BORDER_LOCALES, SimConfig
 from .incidents import CATEGORIES
@@ -44,7 +44,7 @@ def _installed(name: str) -> bool:
 def build_context(config: SimConfig) -> Context:
     """Shops, catalogue, agents, campaign schedule and identity pools shared by every block."""
     seed = config.seed
-    pools = identities.build_pools(("zh_CN",) + tuple(config.locales), seed=seed)
+    pools = identities.build_pools(("zh_CN", *config.locales), seed=seed)
     shops = catalog.make_shops(n_shops=config.n_shops, start=config.start, end=config.end,
                                locales=config.locales, pools=pools, rng=stream(seed, "shops"))
     products = catalog.make_products(shops, rng=stream(seed, "products"))

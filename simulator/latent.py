@@ -96,7 +96,7 @@ def _draw_locales(shops: pd.DataFrame, shop_idx: np.ndarray, rng: np.random.Gene
     """Each customer's locale, from their shop's buyer-locale mix (loop over shops only)."""
     locale = np.empty(len(shop_idx), dtype=object)
     u = rng.random(len(shop_idx))
-    for s, (locs, weights) in enumerate(zip(shops["buyer_locales"], shops["buyer_weights"])):
+    for s, (locs, weights) in enumerate(zip(shops["buyer_locales"], shops["buyer_weights"], strict=True)):
         sel = shop_idx == s
         cdf = np.cumsum(weights) / np.sum(weights)
         pick = np.minimum(np.searchsorted(cdf, u[sel], side="right"), len(locs) - 1)

@@ -92,7 +92,8 @@ def render_orders(*, events: pd.DataFrame, pop: pd.DataFrame, shops: pd.DataFram
     if is_btyd.any():  # keep btyd spend exact: one unit, price set to the drawn value share
         exact = is_btyd[line_order]
         price = np.where(exact, np.maximum(np.round(per_line, 2), 0.01), price)
-        cost = np.where(exact, price * products["unit_cost"].to_numpy()[prow] / products["list_price"].to_numpy()[prow], cost)
+        unit_cost, list_price = products["unit_cost"].to_numpy()[prow], products["list_price"].to_numpy()[prow]
+        cost = np.where(exact, price * unit_cost / list_price, cost)
         units = np.where(exact, 1.0, units)
     qty = np.where(units <= 1, 1, 1 + rng.poisson(np.maximum(units - 1, 0)))
     if is_btyd.any():

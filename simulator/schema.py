@@ -71,7 +71,8 @@ OBSERVED: dict[str, dict[str, Column]] = {
         "company": ("str", "company name for B2B customers, empty string for B2C"),
         "gender": ("str", "F | M | U (undisclosed)"),
         "birth_year": ("Int64", "year of birth (NA for B2B)"),
-        "member_tier": ("str", "observed loyalty tier at the horizon: none | silver | gold | platinum (lags the truth)"),
+        "member_tier": ("str", "observed loyalty tier at the horizon: none | silver | gold | platinum "
+                               "(lags the truth)"),
         "marketing_opt_in": ("bool", "consented to marketing contact"),
     },
     "orders": {
@@ -109,7 +110,8 @@ OBSERVED: dict[str, dict[str, Column]] = {
         "shop_id": ("str", "FK → shops.shop_id"),
         "order_id": ("str", "FK → orders.order_id the ticket is about, or empty"),
         "kind": ("str", "complaint | enquiry"),
-        "category": ("str", "delivery_delay | damaged | wrong_size | plug_voltage | customs | refund | product_quality | payment | enquiry"),
+        "category": ("str", "delivery_delay | damaged | wrong_size | plug_voltage | customs | refund | "
+                            "product_quality | payment | enquiry"),
         "channel": ("str", "email | chat | phone | social"),
         "priority": ("str", "P1 (urgent) | P2 | P3"),
         "opened_ts": ("datetime64[s]", "ticket opened"),
@@ -221,7 +223,8 @@ OBSERVED: dict[str, dict[str, Column]] = {
     "opportunities": {
         "opportunity_id": ("str", "Y000001…, unique"),
         "shop_id": ("str", "FK → shops.shop_id"),
-        "customer_id": ("str", "FK → customers.customer_id (the B2B account), or empty for a prospect not yet converted"),
+        "customer_id": ("str", "FK → customers.customer_id (the B2B account), "
+                               "or empty for a prospect not yet converted"),
         "lead_id": ("str", "FK → leads.lead_id it came from, or empty"),
         "name": ("str", "opportunity name"),
         "sales_stage": ("str", "SuiteCRM stage: Prospecting … Negotiation/Review, Closed Won, Closed Lost"),

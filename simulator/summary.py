@@ -57,7 +57,7 @@ class Stats:
     tickets: dict[str, int] = field(default_factory=dict)  # by category, in order of first appearance
     counts: dict[str, int] = field(default_factory=dict)  # calls, surveys, campaigns, leads, opportunities
 
-    def merge(self, other: "Stats") -> "Stats":
+    def merge(self, other: Stats) -> Stats:
         """Add ``other`` (the next block's figures) to these, in place; returns self."""
         for name in ("shops", "domestic", "cross_border", "customers", "b2b", "orders", "buyers", "one_time",
                      "truth_customers", "churned"):
@@ -101,7 +101,7 @@ def collect(tables: dict[str, pd.DataFrame], truth: dict[str, pd.DataFrame] | No
         s.has_truth, s.truth_customers, s.churned = True, len(alive), int((~alive).sum())
     if "tickets" in tables:
         codes, cats = pd.factorize(tables["tickets"]["category"])
-        s.tickets = dict(zip(map(str, cats), np.bincount(codes[codes >= 0], minlength=len(cats)).tolist()))
+        s.tickets = dict(zip(map(str, cats), np.bincount(codes[codes >= 0], minlength=len(cats)).tolist(), strict=True))
     s.counts = {k: len(tables[k]) for k in ("calls", "surveys", "campaigns", "leads", "opportunities")
                 if k in tables}
     return s

@@ -113,6 +113,6 @@ class TableFile:
         if self._writer is not None:
             try:
                 self._writer.close()
-            except Exception:  # the write already failed; the half-written file is discarded anyway
+            except Exception:  # noqa: BLE001 - the write already failed; the half-written file is discarded anyway
                 pass
             self._writer = None

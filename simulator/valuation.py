@@ -33,7 +33,8 @@ def lifecycle_clv(*, stage: np.ndarray, lam: np.ndarray, basket: np.ndarray, pri
     P[:, rows, rows] = 1 - fwd - ext
     P[:, rows, lifecycle.FWD_TARGET] += fwd
     margin_rate = GROSS_MARGIN - 0.6 * 0.15 * price_sens[:, None] * lifecycle.PRICE_SENS_MULT[None, :]
-    reward = lam[:, None] * lifecycle.RATE_MULT[None, :] * basket[:, None] * lifecycle.BASKET_MULT[None, :] * margin_rate
+    reward = (lam[:, None] * lifecycle.RATE_MULT[None, :] * basket[:, None] * lifecycle.BASKET_MULT[None, :]
+              * margin_rate)
     A = np.eye(4)[None, :, :] - P / (1 + WEEKLY_DISCOUNT)
     V = np.linalg.solve(A, reward[:, :, None])[:, :, 0]
     return V[np.arange(n), np.clip(stage, 0, 3)]

@@ -261,7 +261,7 @@ def _kano(resp: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     cell_w = np.array(items.KANO_CELL_WEIGHT)
     cols = {"survey_id": [], "customer_id": [], "feature": [], "functional": [], "dysfunctional": []}
     for feature, truth in KANO_TRUTH.items():
-        mix = dict(zip(items.KANO_CATEGORIES, items.KANO_PERSONAL_MIX[truth]))
+        mix = dict(zip(items.KANO_CATEGORIES, items.KANO_PERSONAL_MIX[truth], strict=True))
         p = np.zeros(25)
         for cat, share in mix.items():
             w = np.where(table == cat, cell_w, 0.0).ravel()

@@ -70,7 +70,7 @@ class World:
         sizes = ", ".join(f"{k}={len(v):,}" for k, v in self.tables.items())
         return f"World({sizes}; truth={'yes' if self.truth is not None else 'hidden'})"
 
-    def without_truth(self) -> "World":
+    def without_truth(self) -> World:
         """The same world with the truth removed (what a student gets)."""
         return World(tables=self.tables, truth=None)
 

@@ -41,8 +41,10 @@ def test_card_html_shows_the_card_and_escapes(leads):
     assert "80,000" in card_html(leads.iloc[0], number=1, total=4)
 
 
-@pytest.mark.parametrize("row, action, correct, want", [(0, "ideal", True, "ideal"), (1, "ideal", False, "contact"),
-                                                        (2, "cultivate", True, "cultivate"), (3, "contact", False, "drop")])
+@pytest.mark.parametrize(("row", "action", "correct", "want"), [
+    (0, "ideal", True, "ideal"), (1, "ideal", False, "contact"),
+    (2, "cultivate", True, "cultivate"), (3, "contact", False, "drop"),
+])
 def test_score_action(leads, row, action, correct, want):
     result = score_action(action, leads.iloc[row], man_class=man_class)
     assert result["correct"] is correct and result["want"] == want

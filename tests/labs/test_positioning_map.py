@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from labs.positioning_map import (DEFAULT_OPTIONS, build_ui, ideal_point_distances, normalise_weights,
-                                  ranking_html)
+from labs.positioning_map import DEFAULT_OPTIONS, build_ui, ideal_point_distances, normalise_weights, ranking_html
 
 WORKED = pd.DataFrame({"price_level": [4.0, 2.0], "quality": [5.0, 6.0], "service": [6.0, 4.0]},
                       index=["Brand A", "Brand B"])
@@ -66,7 +65,7 @@ def test_widget_reacts_to_sliders():
     first_png = ui.plot.value
     assert first_png[:4] == b"\x89PNG"
 
-    for slider, value in zip(ui.weights, (0.0, 0.0, 1.0)):  # only service matters
+    for slider, value in zip(ui.weights, (0.0, 0.0, 1.0), strict=True):  # only service matters
         slider.value = value
     assert list(ui.table["option"]) == ["Brand A", "Rival E", "Rival C", "Brand B", "Rival D"]
     assert "(0.00, 0.00, 1.00)" in ui.summary.value

@@ -109,7 +109,7 @@ def test_erlang_c_edge_cases_and_vector_form():
     assert erlang_c(5.0, 5) == 1.0 and service_level(5.0, 4, 180.0, 20.0) == 0.0
     A = np.array([0.2, 1.5, 5.0, 3.0, 7.5])
     N = np.array([1.0, 2.0, 6.0, 3.0, 12.0])
-    assert np.allclose(callcentre._erlang_c_vec(A, N), [erlang_c(a, int(n)) for a, n in zip(A, N)])
+    assert np.allclose(callcentre._erlang_c_vec(A, N), [erlang_c(a, int(n)) for a, n in zip(A, N, strict=True)])
 
 
 def test_agents_follow_the_schema_and_the_shops_languages():
@@ -279,7 +279,8 @@ def test_general_calls_stop_at_churn_and_ticket_calls_do_not(world_parts):
     before = world_parts["calls"]
     assert len(general) < 0.8 * ((before["ticket_id"] < 0) & (before["customer_id"] >= 0)).sum()
     ticket_calls = calls.loc[calls["ticket_id"] >= 0, "ticket_id"].value_counts().sort_index()
-    assert ticket_calls.index.equals(before.loc[before["ticket_id"] >= 0, "ticket_id"].value_counts().sort_index().index)
+    before_calls = before.loc[before["ticket_id"] >= 0, "ticket_id"].value_counts().sort_index()
+    assert ticket_calls.index.equals(before_calls.index)
 
 
 def test_agents_without_buyer_weights_split_cross_border_customers_evenly():

@@ -92,7 +92,7 @@ def test_determinism(pools):
     a, b, c = _shops(pools, 6, seed=1), _shops(pools, 6, seed=1), _shops(pools, 6, seed=2)
     pd.testing.assert_frame_equal(a, b)
     assert not a.equals(c)
-    pa_, pb, pc_ = (catalog.make_products(s, rng=np.random.default_rng(9)) for s in (a, b, c))
+    pa_, pb, _ = (catalog.make_products(s, rng=np.random.default_rng(9)) for s in (a, b, c))
     pd.testing.assert_frame_equal(pa_, pb)
     pd.testing.assert_frame_equal(catalog.make_products(a, rng=np.random.default_rng(9)), pa_)
     assert not pa_["list_price"].equals(catalog.make_products(a, rng=np.random.default_rng(10))["list_price"])

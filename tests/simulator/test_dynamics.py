@@ -1,8 +1,7 @@
 """The course's claims hold in the data: lifecycle stage trends, long tails, complaints, J-shaped scores."""
 
-import numpy as np
 import pandas as pd
-from worlds import dq_world, world  # noqa: F401  (session fixtures)
+from worlds import dq_world_fixture, world_fixture  # noqa: F401  (session fixtures dq_world, world)
 
 STAGES = ["exploration", "formation", "stability", "decline"]
 

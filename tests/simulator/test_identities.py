@@ -123,7 +123,7 @@ def test_columns_dtypes_and_row_order(rendered):
 
 
 def test_emails_unique_lowercase_ascii_with_locale_domains(pools):
-    (ids, loc, b2b), df = _customers(pools, 200_000, 5)
+    (_, loc, b2b), df = _customers(pools, 200_000, 5)
     email = df["email"]
     assert email.is_unique
     assert email.str.fullmatch(r"[a-z0-9]+@[a-z0-9.-]+\.[a-z]+").all()
@@ -138,8 +138,8 @@ def test_emails_unique_lowercase_ascii_with_locale_domains(pools):
 def test_places_are_rows_of_the_geography_table(rendered):
     (_, loc, _), df = rendered
     geo = geography.load_geography()
-    known = set(zip(geo["country"], geo["province"], geo["city"]))
-    got = set(zip(df["country"], df["province"], df["city"]))
+    known = set(zip(geo["country"], geo["province"], geo["city"], strict=True))
+    got = set(zip(df["country"], df["province"], df["city"], strict=True))
     assert got <= known
     cn = df[loc == "zh_CN"]
     assert cn["province"].nunique() >= 25

@@ -37,7 +37,8 @@ def make_final_world(n_customers: int = 6000, n_orders: int = 20000, seed: int =
         locale[sel] = np.asarray(locs, dtype=object)[rng.integers(len(locs), size=sel.sum())]
     b2b = rng.random(n_customers) < 0.1
     country = np.array([COUNTRY[x] for x in locale], dtype=object)
-    name = np.array([NAMES[x][k % len(NAMES[x])] for x, k in zip(locale, rng.integers(100, size=n_customers))])
+    picks = rng.integers(100, size=n_customers)
+    name = np.array([NAMES[x][k % len(NAMES[x])] for x, k in zip(locale, picks, strict=True)])
     ids = format_ids(np.arange(n_customers), "C", 7)
     customers = pd.DataFrame({
         "customer_id": ids, "shop_id": shop, "name": name,
@@ -96,7 +97,7 @@ def _pairs(labels: np.ndarray) -> set:
     df = pd.DataFrame({"g": labels, "i": np.arange(len(labels))})
     m = df.merge(df, on="g")
     m = m[m["i_x"] < m["i_y"]]
-    return set(zip(m["i_x"], m["i_y"]))
+    return set(zip(m["i_x"], m["i_y"], strict=True))
 
 
 def test_inputs_are_not_modified(dirty):
@@ -138,12 +139,12 @@ def test_duplicates_sit_in_different_shops_sharing_locale_kind_and_type(dirty):
     for col in ("locale", "kind", "customer_type", "country", "gender"):
         assert (g[col].nunique() == 1).all(), col
     served = c.groupby("shop_id")["locale"].unique().map(set)
-    assert all(loc in served[s] for s, loc in zip(dup["shop_id"], dup["locale"]))
+    assert all(loc in served[s] for s, loc in zip(dup["shop_id"], dup["locale"], strict=True))
     assert not (dup["locale"] == "ja_JP").any()  # only one shop sells to ja_JP
 
 
 def test_duplicate_identities_carry_realistic_noise(dirty):
-    tables, _, _, out, out_truth = dirty
+    _, _, _, out, out_truth = dirty
     c = out["customers"].assign(person_id=out_truth["customers"]["person_id"].to_numpy())
     dup = c[c.duplicated("person_id", keep=False)]
     email = dup["email"]
@@ -175,7 +176,7 @@ def test_homonyms_are_not_duplicates(dirty):
 
 
 def test_guest_orders_in_range_and_truth_keeps_the_real_customer(dirty):
-    tables, truth, _, out, out_truth = dirty
+    tables, _, _, out, out_truth = dirty
     guest = (out["orders"]["customer_id"] == "").to_numpy()
     assert 0.05 <= guest.mean() <= 0.08
     assert str(out["orders"]["customer_id"].dtype) == "str"

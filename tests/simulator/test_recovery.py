@@ -98,16 +98,17 @@ def hazard_fit(w) -> tuple[np.ndarray, np.ndarray]:
         m = np.zeros((n, n_weeks + 1))
         np.add.at(m, (cust.map(ids).to_numpy(), np.clip(wk.to_numpy().astype(int), 0, n_weeks)), 1)
         return m
-    L = grid(late["customer_id"], week(late["delivered_ts"]))
-    U = grid(unresolved["customer_id"], week(unresolved["opened_ts"]))
-    O = grid(w.orders["customer_id"], week(w.orders["order_ts"]))
+    late_w = grid(late["customer_id"], week(late["delivered_ts"]))
+    unresolved_w = grid(unresolved["customer_id"], week(unresolved["opened_ts"]))
+    orders_w = grid(w.orders["customer_id"], week(w.orders["order_ts"]))
     def recent(m, t):
         return m[:, max(0, t - 4):t].sum(axis=1) > 0
     rows = []
     for t in range(8, n_weeks):
         at_risk = (join < t - 4) & (churn >= t)
-        rows.append(np.column_stack([np.ones(at_risk.sum()), recent(L, t)[at_risk], recent(U, t)[at_risk],
-                                     recent(O, t)[at_risk], (churn == t)[at_risk]]))
+        rows.append(np.column_stack([np.ones(at_risk.sum()), recent(late_w, t)[at_risk],
+                                     recent(unresolved_w, t)[at_risk], recent(orders_w, t)[at_risk],
+                                     (churn == t)[at_risk]]))
     data = np.vstack(rows)
     return _logit(data[:, :4], data[:, 4])
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator import schema, sales
+from simulator import sales, schema
 from simulator.data import sales_words as words
 
 END = pd.Timestamp("2026-01-01")
@@ -227,7 +227,7 @@ def test_same_generator_state_same_output_and_no_b2b_no_sales():
     a = sales.make_sales(**args, rng=np.random.default_rng(5))
     b = sales.make_sales(**args, rng=np.random.default_rng(5))
     c = sales.make_sales(**args, rng=np.random.default_rng(6))
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         pd.testing.assert_frame_equal(x, y)
     assert not a[0]["created_ts"].equals(c[0]["created_ts"])
     b2c = customers.assign(customer_type="B2C", company="")

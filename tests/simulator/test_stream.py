@@ -86,7 +86,7 @@ def test_streamed_world_loads_equal_to_the_simulated_one(worlds):
 
 
 def test_summary_from_the_stream_equals_the_in_memory_one(worlds):
-    world, root, stats = worlds
+    world, _, stats = worlds
     assert summary.summarize(stats, where="x") == simulator.summarize(world, where="x")
 
 

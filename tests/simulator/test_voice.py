@@ -84,7 +84,7 @@ def respondents(inputs, rendered):
 def test_kano_category_implements_the_evaluation_table():
     table = {"like": "QAAAO", "must-be": "RIIIM", "neutral": "RIIIM", "live-with": "RIIIM", "dislike": "RRRRQ"}
     for f, row in table.items():
-        for d, expected in zip(schema.KANO_ANSWERS, row):
+        for d, expected in zip(schema.KANO_ANSWERS, row, strict=True):
             assert voice.kano_category(f, d) == expected, (f, d)
 
 
@@ -92,7 +92,7 @@ def test_kano_truth_is_fixed_and_matches_the_schema():
     truth = voice.kano_features_truth()
     assert list(truth.columns) == list(schema.TRUTH["kano_features"])
     assert all(str(truth[c].dtype) == "str" for c in truth.columns)
-    assert dict(zip(truth["feature"], truth["true_category"])) == voice.KANO_TRUTH
+    assert dict(zip(truth["feature"], truth["true_category"], strict=True)) == voice.KANO_TRUTH
     assert {"free_returns", "live_chat", "same_day_delivery", "gift_wrap", "price_match",
             "loyalty_points"} <= set(voice.KANO_TRUTH)
     assert set(voice.KANO_TRUTH.values()) == {"A", "O", "M", "I", "R"}
@@ -211,7 +211,7 @@ def test_delay_lowers_csat_and_nps():
 
 def test_relationship_answers_follow_the_latent_satisfaction(respondents):
     alive = respondents[respondents["satisfaction"].notna()]
-    corr = alive[voice.ANSWER_COLUMNS[1:] + ["satisfaction"]].astype(float).corr()["satisfaction"]
+    corr = alive[[*voice.ANSWER_COLUMNS[1:], "satisfaction"]].astype(float).corr()["satisfaction"]
     for col in ("acsi_sat", "acsi_disconf", "acsi_ideal", "nps"):
         assert corr[col] > 0.6, col
     assert corr["perceived_quality"] > corr["expectation"] > 0.1
@@ -251,7 +251,7 @@ def test_churned_customers_rarely_answer(inputs, rendered):
 def test_kano_modal_category_recovers_the_truth():
     _, kano = _render(_world(30_000, seed=9), seed=10)
     assert kano["survey_id"].nunique() > 2500
-    cat = pd.Series([voice.kano_category(f, d) for f, d in zip(kano["functional"], kano["dysfunctional"])])
+    cat = pd.Series([voice.kano_category(f, d) for f, d in zip(kano["functional"], kano["dysfunctional"], strict=True)])
     counts = pd.crosstab(kano["feature"], cat)
     for feature, truth in voice.KANO_TRUTH.items():
         assert counts.loc[feature].idxmax() == truth, feature
