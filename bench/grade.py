@@ -115,8 +115,9 @@ def main() -> int:
     print(f"  stock nbgrader autograde (1 proc)  {t_stock:7.1f} s  ({t_stock / n:.2f} s/submission)")
     print(f"  stock autograde + feedback         {t_stock + t_stock_fb:7.1f} s")
     print(f"  crmlab grade, sandbox {kind:8s}     {t_crmlab:7.1f} s  ({t_crmlab / n:.2f} s/submission wall)")
-    print(f"  crmlab grade, sandbox none         {t_bare:7.1f} s  (sandbox cost {(t_crmlab - t_bare) / n * 1000:+.0f} ms "
-          f"wall per submission, {(t_crmlab - t_bare) / n * 1000 * min(n, os.cpu_count() or 1):+.0f} ms per worker)")
+    cost_ms = (t_crmlab - t_bare) / n * 1000
+    print(f"  crmlab grade, sandbox none         {t_bare:7.1f} s  (sandbox cost {cost_ms:+.0f} ms "
+          f"wall per submission, {cost_ms * min(n, os.cpu_count() or 1):+.0f} ms per worker)")
     print(f"  ratio stock autograde / crmlab     {t_stock / t_crmlab:7.2f}x")
     print(f"  ratio incl. feedback               {(t_stock + t_stock_fb) / t_crmlab:7.2f}x  (like for like; "
           f"target >= 1.9x on 2 cores)")
