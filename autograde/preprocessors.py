@@ -109,8 +109,12 @@ class GuardedExecute(Execute):
             from autograde.verdict import judge_all
 
             test_cells = [c for c in nb.cells if is_test_cell(c) and "grade_id" in c.metadata.get("nbgrader", {})]
+            from autograde.observe import observe
+
             verdicts = judge_all(context.tasks, [c.metadata.nbgrader.grade_id for c in test_cells],
-                                 scratch / "answers", context.expected)
+                                 scratch / "answers", context.expected,
+                                 observer=lambda probe, art: observe(probe, art, box=context.sandbox,
+                                                                     data=context.data))
             for cell in test_cells:
                 _apply_verdict(cell, verdicts[cell.metadata.nbgrader.grade_id])
             return nb, resources

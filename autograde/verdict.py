@@ -45,8 +45,15 @@ def expected_answers(tasks: dict[str, Task], solutions: dict[str, Callable], tru
     return out
 
 
-def judge(task: Task | None, grade_id: str, recorded: dict | None, expected: dict | None) -> Verdict:
-    """The verdict on one task from its recorded and expected answers."""
+def judge(task: Task | None, grade_id: str, recorded: dict | None, expected: dict | None, *,
+          observer: Callable | None = None) -> Verdict:
+    """The verdict on one task from its recorded and expected answers.
+
+    ``observer(probe, artefact)`` runs an :class:`~autograde.tasks.rules.Observed` answer's artefact in a
+    sandbox and returns the behaviour seen (``None`` if it could not be observed; no observer: not observed).
+    """
+    from autograde.tasks.rules import Observed
+
     if task is None or expected is None:
         return Verdict(grade_id, False, NOT_DECLARED)
     if recorded is None:
@@ -54,8 +61,11 @@ def judge(task: Task | None, grade_id: str, recorded: dict | None, expected: dic
     for name, rule in task.rules.items():
         if name not in recorded:
             return Verdict(grade_id, False, f"{name}: {NO_ANSWER}")
+        actual = recorded[name]
+        if isinstance(rule, Observed):
+            actual = observer(rule.probe, actual) if observer is not None else None
         try:
-            kind = rule.judge(recorded[name], expected[name])
+            kind = rule.judge(actual, expected[name])
         except Exception:  # noqa: BLE001 - a record the rule cannot read is a wrong answer, not a grader crash
             kind = "无法读取的答案 an answer the grader cannot read"
         if kind:
@@ -64,9 +74,10 @@ def judge(task: Task | None, grade_id: str, recorded: dict | None, expected: dic
                                    "from your data")
 
 
-def judge_all(tasks: dict[str, Task], grade_ids: list[str], answers_dir, expected: dict) -> dict[str, Verdict]:
+def judge_all(tasks: dict[str, Task], grade_ids: list[str], answers_dir, expected: dict, *,
+              observer: Callable | None = None) -> dict[str, Verdict]:
     """Verdicts for every graded cell id in ``grade_ids`` from the records in ``answers_dir``."""
     from autograde.answers import read_answers
 
     return {gid: judge(tasks.get(gid), gid, read_answers(answers_dir, gid) if answers_dir else None,
-                       expected.get(gid)) for gid in grade_ids}
+                       expected.get(gid), observer=observer) for gid in grade_ids}

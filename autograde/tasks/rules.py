@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograde.observe import Probe
+
 FAR = "与你的数据重新算出的答案相差较远 far off the answer recomputed from your data"
 NEAR = "接近但超出容差 close to the answer, but outside the tolerance"
 
@@ -143,3 +145,18 @@ class AtLeast(Rule):
         if a is None or a.shape != ():
             return "类型不对 wrong type: a number is expected"
         return None if float(a) >= float(want) else "低于及格线 below the pass mark for your data"
+
+
+@dataclass(frozen=True)
+class Observed(Rule):
+    """The grader runs the recorded artefact (SQL text, a function's source) through ``probe`` itself, in a
+    sandbox on the student's data (:mod:`autograde.observe`), and compares the observed behaviour with the
+    expected one. For tasks whose right answer is the same for everyone, so that a recorded claim proves
+    nothing; the expected behaviour is declared in the reference's ``TRUTH``."""
+
+    probe: Probe | None = None
+
+    def judge(self, actual, want) -> str | None:
+        if actual is None:
+            return "无法观察到行为 the grader could not observe the behaviour of your artefact"
+        return None if actual == want else "行为与要求不符 the observed behaviour is not the required one"
