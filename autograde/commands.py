@@ -33,7 +33,7 @@ def run_init(args) -> int:
     from autograde.roster import init_class
 
     seeds = init_class(course_dir=_course_dir(args.course_dir), roster=args.roster)
-    print(f"class of {len(seeds)} enrolled; seed files in {Path(args.course_dir) / 'seeds'}/")
+    print(f"class of {len(seeds)} enrolled; data to hand out in {Path(args.course_dir) / 'handout'}/<id>/crmlab-data")
     return 0
 
 
@@ -92,7 +92,7 @@ def register(subparsers) -> None:
 
     klass = subparsers.add_parser("class", help="manage the class roster")
     klass_sub = klass.add_subparsers(dest="class_command", required=True, metavar="ACTION")
-    init = klass_sub.add_parser("init", help="enrol a roster and write each student's seed file")
+    init = klass_sub.add_parser("init", help="enrol a roster and hand out each student's data")
     init.add_argument("--course-dir", required=True, help="built course directory")
     init.add_argument("--roster", required=True, help="CSV with student_id[,first_name,last_name,email]")
     init.set_defaults(func=run_init)

@@ -231,8 +231,8 @@ def _context(job: Job, layout: CourseLayout, source):
                                         factory=job.world_factory)
     ref = layout.reference(name)
     tasks = getattr(prepare.load_reference(ref), "TASKS", {}) if ref.is_file() else {}
-    data = layout.handout(job.student_id)
-    return GradingContext(tasks=tasks, expected=expected, data=data if data.is_dir() else None,
+    data = prepare.ensure_handout(layout.root, job.student_id, factory=job.world_factory)
+    return GradingContext(tasks=tasks, expected=expected, data=data,
                           sandbox=Sandbox(kind=job.sandbox, memory=job.memory))
 
 

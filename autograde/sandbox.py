@@ -36,6 +36,7 @@ from autograde.layout import ENV_ANSWERS, ENV_DATA
 KINDS = ("auto", "bwrap", "unshare", "none")
 MEMORY_BYTES = 3 * 2**30  # address space of a grading kernel; pandas + a default world stay under 1 GiB
 PACKAGES = ("simulator", "labs", "autograde")
+DATA_MOUNT = Path("/crmlab-data")  # where bwrap shows the student's data (the course folder's path stays unknown)
 ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group", "nsswitch.conf", "hosts",
        "fonts", "alternatives", "mime.types", "ssl")
 PASS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "LANG", "TZ")
@@ -133,7 +134,7 @@ class Sandbox:
                     "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "LANG": env.get("LANG", "C.UTF-8"),
                     ENV_ANSWERS: str(scratch / "answers")})
         if data is not None:
-            env[ENV_DATA] = str(data)
+            env[ENV_DATA] = str(DATA_MOUNT if self.kind == "bwrap" else data)
         return env
 
     def command(self, argv: list[str], *, scratch: Path, data: Path | None, cwd: Path | None = None) -> list[str]:
@@ -164,7 +165,7 @@ class Sandbox:
             args += ["--ro-bind", str(path), str(path)]
         args += ["--bind", str(scratch), str(scratch)]
         if data is not None:
-            args += ["--ro-bind", str(data), str(data)]
+            args += ["--ro-bind", str(data), str(DATA_MOUNT)]
         return [*args, "--unsetenv", "JPY_PARENT_PID", "--chdir", str(cwd), "--", *argv]
 
     def _unshare(self, argv, *, scratch, data, cwd) -> list[str]:

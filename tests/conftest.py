@@ -65,7 +65,7 @@ def fake_factory():
 TEST_COURSE_KEY = "crmlab-tests-fixed-course-key"  # fixed, so every run grades the same student seeds
 
 
-def write_class(course_dir: Path, plan: dict[str, str], subs: Path, assignment: str) -> None:
+def write_class(course_dir: Path, plan: dict[str, str], subs: Path, assignment: str, factory=None) -> None:
     """Enrol ``plan``'s students (course key ``TEST_COURSE_KEY``) and write their submissions under ``subs``."""
     from autograde.demo import write_submissions
     from autograde.roster import init_class, private_dir
@@ -76,7 +76,7 @@ def write_class(course_dir: Path, plan: dict[str, str], subs: Path, assignment: 
         key.chmod(0o600)
     roster = course_dir.parent / "roster.csv"
     roster.write_text("student_id\n" + "".join(f"{sid}\n" for sid in plan), encoding="utf-8")
-    init_class(course_dir=course_dir, roster=roster)
+    init_class(course_dir=course_dir, roster=roster, factory=factory)
     write_submissions(course_dir=course_dir, assignment=assignment, plan=plan, out=subs)
 
 
@@ -100,7 +100,7 @@ def graded_lecture(request, tmp_path_factory):
     course = single_lecture_course(src, assignment, base / "src")
     course_dir = base / "course"
     build_course(out=course_dir, course=course)
-    write_class(course_dir, SOLUTION_PLAN, base / "subs", assignment)
+    write_class(course_dir, SOLUTION_PLAN, base / "subs", assignment, factory=factory_for(src))
     records = grade_assignment(course_dir=course_dir, assignment=assignment, submissions_path=base / "subs",
                                workers=2, progress=False, world_factory=factory_for(src))
     return {"course_dir": course_dir, "assignment": assignment, "source": src / assignment,

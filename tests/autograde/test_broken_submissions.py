@@ -28,7 +28,7 @@ def matrix(fixture_course, fake_factory, tmp_path_factory):
     shutil.copytree(fixture_course, course_dir)
     plan = {f"k{i:02d}": kind for i, kind in enumerate(variants.BROKEN_KINDS)}
     plan.update({"good1": "solution", "good2": "solution"})
-    write_class(course_dir, plan, base / "subs", "01_fixture")
+    write_class(course_dir, plan, base / "subs", "01_fixture", factory=fake_factory)
     t0 = time.perf_counter()
     records = grade_assignment(course_dir=course_dir, assignment="01_fixture", submissions_path=base / "subs",
                                workers=2, timeout=TIMEOUT, progress=False, world_factory=fake_factory)

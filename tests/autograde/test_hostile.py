@@ -141,7 +141,7 @@ def _grade(tmp_path_factory, fixture_course, fake_factory, kinds, sandbox, label
     shutil.copytree(fixture_course, course_dir)
     sids = {f"a{i}_{kind}": kind for i, kind in enumerate(kinds)}
     plan = {sid: "blank" for sid in sids} | {sid: "solution" for sid in HONEST}
-    write_class(course_dir, plan, subs, ASSIGNMENT)
+    write_class(course_dir, plan, subs, ASSIGNMENT, factory=fake_factory)
     attacks = _attacks(course_dir, subs)
     for sid, kind in sids.items():
         path = subs / sid / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"

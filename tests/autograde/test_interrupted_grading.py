@@ -43,7 +43,7 @@ def test_interrupt_then_rerun_is_consistent(fixture_course, fake_factory, tmp_pa
 
     course_dir = tmp_path / "course"
     shutil.copytree(fixture_course, course_dir)
-    write_class(course_dir, PLAN, tmp_path / "subs", "01_fixture")
+    write_class(course_dir, PLAN, tmp_path / "subs", "01_fixture", factory=fake_factory)
     code = RUN.format(fixtures=str(FIXTURES), course=str(course_dir), subs=str(tmp_path / "subs"))
     proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
