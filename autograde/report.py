@@ -7,9 +7,11 @@ numbers.
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,6 +23,13 @@ TOP_FAILURES = 10  # failure messages shown
 
 # Task titles: by ``(assignment, grade_id)`` or by ``grade_id`` alone (the pair wins).
 Titles = Mapping[str | tuple[str, str], str]
+
+# Fonts with the Chinese glyphs of titles and messages; the first installed one backs up DejaVu Sans per glyph.
+CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+             "Microsoft YaHei", "PingFang SC", "Heiti SC", "SimHei", "Arial Unicode MS")
+CJK_TEXT = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+NO_CJK_NOTE = ("Chinese text in the charts shows as boxes: no CJK font was found (install one, e.g. Debian's "
+               "fonts-noto-cjk); the tables below are complete.")
 
 
 def load_results(course_dir: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -89,6 +98,29 @@ def assignment_table(summary: pd.DataFrame) -> pd.DataFrame:
     return out.fillna(0).reset_index()
 
 
+@functools.cache
+def cjk_font() -> str | None:
+    """The first of :data:`CJK_FONTS` installed on this machine, or None.
+
+    Fonts installed after matplotlib cached its font list are added from the system's font folders.
+    """
+    from matplotlib import font_manager as fm
+
+    def first() -> str | None:
+        names = {f.name for f in fm.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in names), None)
+
+    if first() is None:
+        known = {f.fname for f in fm.fontManager.ttflist}
+        for path in fm.findSystemFonts():
+            if path not in known:
+                try:
+                    fm.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # a file FreeType cannot read
+                    pass
+    return first()
+
+
 def task_chart(tasks: pd.DataFrame):
     """Figure of the per-task success rate (a :func:`task_table`): one panel per assignment, its own tasks."""
     import matplotlib.pyplot as plt
@@ -112,10 +144,20 @@ def _plots(grades: pd.DataFrame, summary: pd.DataFrame, folder: Path, titles: Ti
     import matplotlib
 
     matplotlib.use("Agg")
+    import seaborn as sns
+
+    cjk = cjk_font()
+    sns.set_theme(style="whitegrid", rc={"font.family": ["DejaVu Sans", cjk]} if cjk else None)
+    with warnings.catch_warnings():
+        if cjk is None:  # the report says it once instead of a warning per missing glyph
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        return _draw(grades, summary, folder, titles)
+
+
+def _draw(grades: pd.DataFrame, summary: pd.DataFrame, folder: Path, titles: Titles | None) -> list[str]:
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    sns.set_theme(style="whitegrid")
     names = []
     s = summary[summary["status"] != "missing notebook"].assign(
         share=lambda d: d["score"] / d["max_score"].where(d["max_score"] > 0))
@@ -131,7 +173,8 @@ def _plots(grades: pd.DataFrame, summary: pd.DataFrame, folder: Path, titles: Ti
     fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(fails), 3) + 1))
     if len(fails):
         sns.barplot(data=fails, y="message", x="count", ax=ax, color="tab:red")
-    ax.set(xlabel="graded cells", ylabel="", title="Most common failure messages")
+    ax.set(xlabel="graded cells", ylabel="")
+    fig.suptitle("Most common failure messages")
     fig.tight_layout()
     fig.savefig(folder / "failures.png", dpi=100)
     names.append("failures.png")
@@ -154,7 +197,9 @@ def write_report(*, course_dir: str | os.PathLike, titles: Titles | None = None)
     tables = [("Assignments", assignment_table(summary)), ("Tasks", task_table(grades, titles)),
               ("Most common failure messages", failure_table(grades)),
               ("Submissions with a status note", flagged)]
-    body = "".join(f'<img src="{name}" alt="{name}">' for name in images)
+    charted = " ".join([*task_table(grades, titles)["task"], *failure_table(grades)["message"]])
+    body = f"<p>{html.escape(NO_CJK_NOTE)}</p>" if CJK_TEXT.search(charted) and cjk_font() is None else ""
+    body += "".join(f'<img src="{name}" alt="{name}">' for name in images)
     for title, df in tables:
         body += f"<h2>{html.escape(title)}</h2>" + df.to_html(index=False, float_format=lambda x: f"{x:.2f}",
                                                              border=0, classes="t")

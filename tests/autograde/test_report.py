@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import pytest
 
@@ -77,3 +79,20 @@ def test_report_names_tasks(tmp_path):
     page = write_report(course_dir=tmp_path, titles={"lorenz_plot": "Lorenz curve"}).read_text()
     assert "01 · lorenz_plot · Lorenz curve" in page and "02 · q2" in page
     assert (tmp_path / "report" / "tasks.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("font", [None, "WenQuanYi Micro Hei"])
+def test_chinese_text_without_a_cjk_font_is_said_once(tmp_path, monkeypatch, recwarn, font):
+    from autograde import report
+
+    monkeypatch.setattr(report, "cjk_font", lambda: font)
+    grades = _grades()
+    grades.loc[grades["status"] == "failed", "status"] = "failed: 未记录答案 no answer recorded"
+    grades.to_csv(tmp_path / "grades.csv", index=False)
+    summary = (grades.groupby(["student_id", "assignment"], as_index=False)[["score", "max_score"]].sum()
+               .assign(status="graded"))
+    summary.to_csv(tmp_path / "summary.csv", index=False)
+    page = report.write_report(course_dir=tmp_path).read_text()
+    assert (html.escape(report.NO_CJK_NOTE) in page) == (font is None)
+    if font is None:
+        assert not [w for w in recwarn if "missing from font" in str(w.message)]
