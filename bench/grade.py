@@ -70,7 +70,8 @@ def main() -> int:
         plan = {f"b{i:03d}": ("solution" if i % 3 else "blank") for i in range(1, args.students + 1)}
         roster = work / "roster.csv"
         roster.write_text("student_id\n" + "".join(f"{s}\n" for s in plan))
-        seeds = init_class(course_dir=course_dir, roster=roster, factory=factory).set_index("student_id")["seed"].to_dict()
+        seeds = (init_class(course_dir=course_dir, roster=roster, factory=factory)
+                 .set_index("student_id")["seed"].to_dict())
         subs = work / "submitted"
         write_submissions(course_dir=course_dir, assignment=name, plan=plan, out=subs)
         t = time.perf_counter()
