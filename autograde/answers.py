@@ -65,7 +65,7 @@ def record(grade_id: str, answers: dict) -> bool:
 
     Outside grading (env ``CRMLAB_ANSWERS`` unset) nothing is written and ``False`` is returned.
     """
-    from autograde.layout import ENV_ANSWERS
+    from crmlab.autograde.layout import ENV_ANSWERS
 
     folder = os.environ.get(ENV_ANSWERS)
     if not folder:

@@ -20,7 +20,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from autograde.errors import UsageError
+from crmlab.autograde.errors import UsageError
 
 COURSE_ID = "crmlab"
 ASSIGNMENT_RE = re.compile(r"^\d\d_[A-Za-z0-9_]+$")
@@ -43,11 +43,11 @@ c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 c.ByteLimitOutput.max_bytes = {max_bytes}
 c.Autograde.autograde_preprocessors = [
-    "autograde.preprocessors.GuardedExecute",
+    "crmlab.autograde.preprocessors.GuardedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "autograde.preprocessors.ByteLimitOutput",
-    "autograde.preprocessors.ShortTestTracebacks",
+    "crmlab.autograde.preprocessors.ByteLimitOutput",
+    "crmlab.autograde.preprocessors.ShortTestTracebacks",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
@@ -55,8 +55,8 @@ c.Autograde.autograde_preprocessors = [
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
-    "autograde.preprocessors.ShortTestTracebacks",
-    "autograde.preprocessors.StatusBanner",
+    "crmlab.autograde.preprocessors.ShortTestTracebacks",
+    "crmlab.autograde.preprocessors.StatusBanner",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 '''

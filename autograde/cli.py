@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from autograde.errors import UsageError
+from crmlab.autograde.errors import UsageError
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -21,13 +21,13 @@ class OneLineParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The full ``crmlab`` parser with every subcommand registered."""
-    from simulator import cli as sim_cli
+    from crmlab.simulator import cli as sim_cli
 
     parser = OneLineParser(prog="crmlab", description="CRM Lab: simulate worlds, build and grade the course.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sim_cli.register(sub)
     try:
-        from autograde import commands
+        from crmlab.autograde import commands
     except ImportError:  # the course pipeline is optional for a bare simulator install
         commands = None
     if commands is not None:
@@ -37,8 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``crmlab`` console script; returns the exit status."""
-    from simulator.config import ConfigError
-    from simulator.world import WorldIOError
+    from crmlab.simulator.config import ConfigError
+    from crmlab.simulator.world import WorldIOError
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-if __name__ == "__main__":  # run as ``python -m autograde.cli``: use the importable module's classes
-    from autograde.cli import main as _main
+if __name__ == "__main__":  # run as ``python -m crmlab.autograde.cli``: use the importable module's classes
+    from crmlab.autograde.cli import main as _main
 
     sys.exit(_main())

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograde.errors import UsageError
-from simulator.cli import positive_int
+from crmlab.autograde.errors import UsageError
+from crmlab.simulator.cli import positive_int
 
 
 def _course_dir(text: str) -> Path:
@@ -21,7 +21,7 @@ def _course_dir(text: str) -> Path:
 
 def run_build(args) -> int:
     """``crmlab course build``."""
-    from autograde.build import build_course
+    from crmlab.autograde.build import build_course
 
     built = build_course(out=args.out, course=args.course)
     print(f"built {len(built)} assignment(s) in {Path(args.out)}: {', '.join(built)}")
@@ -30,7 +30,7 @@ def run_build(args) -> int:
 
 def run_init(args) -> int:
     """``crmlab class init``."""
-    from autograde.roster import init_class
+    from crmlab.autograde.roster import init_class
 
     seeds = init_class(course_dir=_course_dir(args.course_dir), roster=args.roster)
     print(f"class of {len(seeds)} enrolled; data to hand out in {Path(args.course_dir) / 'handout'}/<id>/crmlab-data")
@@ -39,7 +39,7 @@ def run_init(args) -> int:
 
 def run_grade(args) -> int:
     """``crmlab grade``."""
-    from autograde.grade import grade_assignment
+    from crmlab.autograde.grade import grade_assignment
 
     records = grade_assignment(course_dir=_course_dir(args.course_dir), assignment=args.assignment,
                                submissions_path=args.submissions, workers=args.workers, timeout=args.timeout,
@@ -58,7 +58,7 @@ def run_note(course_dir, assignment: str) -> str:
     """The one-line note of the last grading run of ``assignment`` (e.g. that kernels ran unsandboxed)."""
     import json
 
-    from autograde.layout import CourseLayout
+    from crmlab.autograde.layout import CourseLayout
 
     path = CourseLayout(course_dir).status(assignment) / "run.json"
     return json.loads(path.read_text(encoding="utf-8")).get("note", "") if path.is_file() else ""
@@ -66,7 +66,7 @@ def run_note(course_dir, assignment: str) -> str:
 
 def run_report(args) -> int:
     """``crmlab report``."""
-    from autograde.report import write_report
+    from crmlab.autograde.report import write_report
 
     path = write_report(course_dir=_course_dir(args.course_dir))
     print(f"report: {path}")
@@ -75,7 +75,7 @@ def run_report(args) -> int:
 
 def run_demo(args) -> int:
     """``crmlab demo``."""
-    from autograde.demo import run_demo as demo
+    from crmlab.autograde.demo import run_demo as demo
 
     demo(out=args.out, workers=args.workers, n_students=args.students, execute=args.execute)
     return 0

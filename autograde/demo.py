@@ -25,9 +25,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
-
-from autograde import variants
-from autograde.layout import ENV_DATA, ENV_SEED, CourseLayout
+from crmlab.autograde import variants
+from crmlab.autograde.layout import ENV_DATA, ENV_SEED, CourseLayout
 
 DEMO_TIMEOUT = 10  # s per cell: keeps the infinite-loop submissions short in the demo
 DEMO_COURSE_KEY = "crmlab-demo-class"  # public and fixed: the demo class gets the same seeds on every run
@@ -119,11 +118,11 @@ def run_demo(*, out: str | os.PathLike = "demo", workers: int | None = None, n_s
     dict
         ``assignment -> {graded, full marks, zero, flagged, missing}``.
     """
-    from autograde.build import build_course
-    from autograde.grade import grade_assignment, quiet_worker
-    from autograde.prepare import prepare_class
-    from autograde.report import write_report
-    from autograde.roster import init_class, private_dir, write_private
+    from crmlab.autograde.build import build_course
+    from crmlab.autograde.grade import grade_assignment, quiet_worker
+    from crmlab.autograde.prepare import prepare_class
+    from crmlab.autograde.report import write_report
+    from crmlab.autograde.roster import init_class, private_dir, write_private
 
     t0 = time.perf_counter()
     out = Path(out).absolute()

@@ -19,18 +19,18 @@ import os
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from autograde import gradebook, submissions
-from autograde.build import root_cause
-from autograde.errors import UsageError
-from autograde.layout import CourseLayout
-from autograde.preprocessors import NOT_RUN_ENAME, STUCK_ENAME, TRUNCATED_NOTE, VERDICT_ENAME
-from autograde.roster import course_key, read_seeds
+from crmlab.autograde import gradebook, submissions
+from crmlab.autograde.build import root_cause
+from crmlab.autograde.errors import UsageError
+from crmlab.autograde.layout import CourseLayout
+from crmlab.autograde.preprocessors import NOT_RUN_ENAME, STUCK_ENAME, TRUNCATED_NOTE, VERDICT_ENAME
+from crmlab.autograde.roster import course_key, read_seeds
 
 _API_CACHE: dict = {}
 MAX_ATTEMPTS = 2  # a student whose grading loses its worker this often gets a "grader error" record
@@ -55,9 +55,8 @@ def _api(course_dir: str, timeout: int, exclude: str = ""):
     """One NbGraderAPI per worker process (and excluded-students list), reading the intake folder."""
     key = (course_dir, timeout, exclude)
     if key not in _API_CACHE:
+        from crmlab.autograde.build import nbgrader_api
         from traitlets.config import Config
-
-        from autograde.build import nbgrader_api
 
         layout = CourseLayout(course_dir)
         cfg = Config()
@@ -103,7 +102,7 @@ def run_notes(nb, timeout: int) -> tuple[list[str], list[str]]:
         first two errors raised outside test cells (other than the blank stub's NotImplementedError):
         ordinary outcomes of unfinished work, told to the student but not flagged.
     """
-    from autograde.preprocessors import is_test_cell
+    from crmlab.autograde.preprocessors import is_test_cell
 
     notes, errors = [], []
     enames = [(c, o.get("ename", "")) for c in nb.cells for o in c.get("outputs", [])
@@ -194,8 +193,7 @@ def _save_log(course_dir: Path, job: Job, result: dict) -> None:
 def grader_error(job: Job, reason: str) -> dict:
     """A zero-score "grader error" record for ``job`` (written to its status file), the class goes on."""
     import nbformat
-
-    from autograde.submissions import Intake
+    from crmlab.autograde.submissions import Intake
 
     source = nbformat.read(CourseLayout(job.course_dir).source(job.assignment), as_version=4)
     intake = Intake(job.student_id, kind="error", notes=[f"grader error: {reason}"])
@@ -221,9 +219,9 @@ def grade_student(job: Job) -> dict:
 
 def _context(job: Job, layout: CourseLayout, source):
     """The grader-side context of one student's run: tasks, verified expected answers, data, sandbox."""
-    from autograde import prepare
-    from autograde.preprocessors import GradingContext
-    from autograde.sandbox import Sandbox
+    from crmlab.autograde import prepare
+    from crmlab.autograde.preprocessors import GradingContext
+    from crmlab.autograde.sandbox import Sandbox
 
     name = job.assignment
     dq = prepare.needs_dq(layout.root, name, source)
@@ -238,8 +236,7 @@ def _context(job: Job, layout: CourseLayout, source):
 
 def _grade_student(job: Job) -> dict:
     import nbformat
-
-    from autograde.preprocessors import CONTEXTS
+    from crmlab.autograde.preprocessors import CONTEXTS
 
     warnings.simplefilter("ignore")
     layout = CourseLayout(job.course_dir)
@@ -331,7 +328,7 @@ def grade_assignment(*, course_dir, assignment: str, submissions_path, workers: 
         errors (errors raised by answer cells), flagged, banner, score, max_score, cells (grade_id, score,
         max_score, status), timings (seconds: sanitise, worlds_expected, autograde, feedback, total).
     """
-    from autograde.sandbox import resolve
+    from crmlab.autograde.sandbox import resolve
 
     layout = CourseLayout(course_dir)
     course_dir = layout.root
@@ -410,9 +407,8 @@ def _run_pool(jobs: list[Job], n: int, assignment: str, progress: bool) -> list[
 
 def _check_gradebook(layout: CourseLayout, assignment: str) -> None:
     """The gradebook must know ``assignment`` (nbgrader's own error is a traceback pointer)."""
+    from crmlab.autograde.build import COURSE_ID
     from nbgrader.api import Gradebook, MissingEntry
-
-    from autograde.build import COURSE_ID
 
     if not layout.gradebook.is_file():
         raise UsageError(f"no gradebook in {layout.root}; run 'crmlab course build --out {layout.root}' first")

@@ -48,9 +48,8 @@ def ensure_gradebook(course_dir: str | os.PathLike) -> None:
 
 def open_gradebook(course_dir: str | os.PathLike):
     """nbgrader's :class:`~nbgrader.api.Gradebook` of the course (a context manager), created if missing."""
+    from crmlab.autograde.build import COURSE_ID
     from nbgrader.api import Gradebook
-
-    from autograde.build import COURSE_ID
 
     ensure_gradebook(course_dir)
     return Gradebook(db_url(course_dir), COURSE_ID)

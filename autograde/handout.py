@@ -17,9 +17,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from autograde.errors import UsageError
-from autograde.layout import CourseLayout
-from labs.data import MANIFEST, VARIANTS, DataError, check_data, make_world, read_manifest, simulator_fingerprint
+from crmlab.autograde.errors import UsageError
+from crmlab.autograde.layout import CourseLayout
+from crmlab.labs.data import MANIFEST, VARIANTS, DataError, check_data, make_world, read_manifest, simulator_fingerprint
 
 
 class WorldMismatch(UsageError):
@@ -43,7 +43,7 @@ def observed(params: dict, data_quality: bool) -> dict[str, str]:
 
 def intact(folder: Path) -> dict | None:
     """The params of the full world at ``folder`` if every table file matches its recorded hash, else ``None``."""
-    from simulator.tablefile import file_sha256
+    from crmlab.simulator.tablefile import file_sha256
 
     params = recorded(folder)
     if params is None:
@@ -120,7 +120,7 @@ def write_handout(layout: CourseLayout, student_id: str) -> Path:
     The observed table files are copied byte for byte (the bytes a truth-less save writes), the manifest
     lists each with its SHA-256, and the folder replaces any earlier one atomically.
     """
-    from autograde.build import COURSE_ID
+    from crmlab.autograde.build import COURSE_ID
 
     target = layout.handout(student_id)
     target.parent.mkdir(parents=True, exist_ok=True)

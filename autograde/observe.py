@@ -44,7 +44,7 @@ class Probe:
 
 def _run(box, func: str, paths: tuple[str, str], *, scratch: Path, data: Path | None, args: dict,
          timeout: float) -> tuple[int, str]:
-    from autograde.sandbox import wait_gone
+    from crmlab.autograde.sandbox import wait_gone
 
     code = RUNNER.format(marker=MARKER)
     argv = [sys.executable, "-I", "-c", code, func, *paths, str(data or ""), json.dumps(args)]
@@ -61,7 +61,7 @@ def _run(box, func: str, paths: tuple[str, str], *, scratch: Path, data: Path | 
 
 def observe(probe: Probe, artefact: str, *, box, data: Path | None):
     """The inspected behaviour of ``artefact`` (a JSON value), or ``None`` if it could not be observed."""
-    from autograde.sandbox import make_scratch
+    from crmlab.autograde.sandbox import make_scratch
 
     if not isinstance(artefact, str) or len(artefact.encode("utf-8", "replace")) > MAX_ARTEFACT:
         return None

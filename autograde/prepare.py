@@ -21,10 +21,10 @@ import types
 from collections.abc import Callable
 from pathlib import Path
 
-from autograde import handout
-from autograde.errors import UsageError
-from autograde.layout import CourseLayout
-from autograde.roster import course_key, read_seeds, write_private
+from crmlab.autograde import handout
+from crmlab.autograde.errors import UsageError
+from crmlab.autograde.layout import CourseLayout
+from crmlab.autograde.roster import course_key, read_seeds, write_private
 
 _REFERENCES: dict = {}
 MAC_LABEL = b"crmlab expected answers v1"
@@ -101,7 +101,7 @@ def ensure_student_worlds(course_dir, student_id: str, *, data_quality: bool,
         ``student_id`` is not enrolled; :class:`autograde.handout.WorldMismatch` if a world cannot be
         restored to what was handed out.
     """
-    from simulator.world import load
+    from crmlab.simulator.world import load
 
     layout = CourseLayout(course_dir)
     made = _keep(layout, student_id, flags=(False, True) if data_quality else (False,), factory=factory)

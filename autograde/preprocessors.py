@@ -90,7 +90,7 @@ class GuardedExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         """Execute ``nb`` in its sandbox on a scratch copy, then replace test cells' results by verdicts."""
-        from autograde import sandbox
+        from crmlab.autograde import sandbox
 
         self._stopped_reason = ""
         info = resources.get("nbgrader", {})
@@ -106,10 +106,10 @@ class GuardedExecute(Execute):
                                                                      data=context.data)
             nb, resources = super().preprocess(nb, resources, km)
             sandbox.wait_gone(scratch)
-            from autograde.verdict import judge_all
+            from crmlab.autograde.verdict import judge_all
 
             test_cells = [c for c in nb.cells if is_test_cell(c) and "grade_id" in c.metadata.get("nbgrader", {})]
-            from autograde.observe import observe
+            from crmlab.autograde.observe import observe
 
             verdicts = judge_all(context.tasks, [c.metadata.nbgrader.grade_id for c in test_cells],
                                  scratch / "answers", context.expected,

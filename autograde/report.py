@@ -16,8 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-
-from autograde.errors import UsageError
+from crmlab.autograde.errors import UsageError
 
 TOP_FAILURES = 10  # failure messages shown
 

@@ -16,9 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-
-from autograde.errors import UsageError
-from autograde.layout import CourseLayout
+from crmlab.autograde.errors import UsageError
+from crmlab.autograde.layout import CourseLayout
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 ROSTER_COLUMNS = ("student_id", "first_name", "last_name", "email")
@@ -134,9 +133,9 @@ def init_class(*, course_dir: str | os.PathLike, roster: str | os.PathLike, work
     DataFrame
         ``student_id, seed`` of the whole class (earlier and new students), sorted by id; grader-only.
     """
-    from autograde.gradebook import open_gradebook
-    from autograde.prepare import ensure_class_worlds
-    from simulator.seeding import student_seed
+    from crmlab.autograde.gradebook import open_gradebook
+    from crmlab.autograde.prepare import ensure_class_worlds
+    from crmlab.simulator.seeding import student_seed
 
     layout = CourseLayout(course_dir)
     if not layout.config.is_file():

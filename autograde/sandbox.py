@@ -27,15 +27,15 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
-from autograde.errors import UsageError
-from autograde.layout import ENV_ANSWERS, ENV_DATA
+from crmlab.autograde.errors import UsageError
+from crmlab.autograde.layout import ENV_ANSWERS, ENV_DATA
 
 KINDS = ("auto", "bwrap", "unshare", "none")
 MEMORY_BYTES = 3 * 2**30  # address space of a grading kernel; pandas + a default world stay under 1 GiB
-PACKAGES = ("simulator", "labs", "autograde")
+PACKAGES = ("crmlab.simulator", "crmlab.labs", "crmlab.autograde")
 DATA_MOUNT = Path("/crmlab-data")  # where bwrap shows the student's data (the course folder's path stays unknown)
 ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group", "nsswitch.conf", "hosts",
        "fonts", "alternatives", "mime.types", "ssl")
@@ -79,7 +79,7 @@ def _project_secrets() -> list[Path]:
     return [r / sub for r in sorted(roots) for sub in ("course", "tests", ".git") if (r / sub).exists()]
 
 
-@lru_cache(maxsize=None)
+@cache
 def probe(kind: str) -> str | None:
     """``None`` if sandbox ``kind`` works on this machine, else the reason in a few words."""
     if kind == "none":

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-
-from autograde.errors import UsageError
+from crmlab.autograde.errors import UsageError
 
 IGNORED_PARTS = {"__MACOSX", ".ipynb_checkpoints"}
 TAMPER_RE = re.compile(r"CRMLAB_ANSWERS|autograde\.(answers|verdict|sandbox|prepare)\b")

@@ -8,10 +8,10 @@ count. A verdict's message names the kind of mismatch, never an expected value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from autograde.tasks import Task
+from crmlab.autograde.tasks import Task
 
 NO_ANSWER = "未记录答案 no answer recorded (the test cell did not run to its end)"
 NOT_DECLARED = "评分端没有这个任务的声明 no task is declared for this cell (instructor: see reference.py)"
@@ -52,7 +52,7 @@ def judge(task: Task | None, grade_id: str, recorded: dict | None, expected: dic
     ``observer(probe, artefact)`` runs an :class:`~autograde.tasks.rules.Observed` answer's artefact in a
     sandbox and returns the behaviour seen (``None`` if it could not be observed; no observer: not observed).
     """
-    from autograde.tasks.rules import Observed
+    from crmlab.autograde.tasks.rules import Observed
 
     if task is None or expected is None:
         return Verdict(grade_id, False, NOT_DECLARED)
@@ -77,7 +77,7 @@ def judge(task: Task | None, grade_id: str, recorded: dict | None, expected: dic
 def judge_all(tasks: dict[str, Task], grade_ids: list[str], answers_dir, expected: dict, *,
               observer: Callable | None = None) -> dict[str, Verdict]:
     """Verdicts for every graded cell id in ``grade_ids`` from the records in ``answers_dir``."""
-    from autograde.answers import read_answers
+    from crmlab.autograde.answers import read_answers
 
     return {gid: judge(tasks.get(gid), gid, read_answers(answers_dir, gid) if answers_dir else None,
                        expected.get(gid), observer=observer) for gid in grade_ids}

@@ -31,8 +31,8 @@ STOCK_CONFIG = 'c = get_config()\nc.CourseDirectory.course_id = "crmlab"\nc.Exec
 
 def _course_and_factory(course: Path | None):
     """The lecture folder to bench and its world factory (the fixture's stand-in if course/ is empty)."""
-    from autograde.build import find_assignments
-    from autograde.errors import UsageError
+    from crmlab.autograde.build import find_assignments
+    from crmlab.autograde.errors import UsageError
 
     if course is not None:
         return course, None
@@ -48,13 +48,13 @@ def _course_and_factory(course: Path | None):
 
 def main() -> int:
     """Run both graders on the same class and print the comparison."""
-    from autograde.build import build_course
-    from autograde.demo import write_submissions
-    from autograde.grade import grade_assignment
-    from autograde.layout import CourseLayout
-    from autograde.prepare import prepare_class
-    from autograde.roster import init_class
-    from autograde.sandbox import resolve
+    from crmlab.autograde.build import build_course
+    from crmlab.autograde.demo import write_submissions
+    from crmlab.autograde.grade import grade_assignment
+    from crmlab.autograde.layout import CourseLayout
+    from crmlab.autograde.prepare import prepare_class
+    from crmlab.autograde.roster import init_class
+    from crmlab.autograde.sandbox import resolve
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--students", type=int, default=60)

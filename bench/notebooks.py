@@ -40,10 +40,9 @@ def run_notebook(path: Path, env: dict) -> tuple[float, list[tuple[float, str]]]
     Returns (wall seconds, [(seconds, cell label)], slowest first).
     """
     import nbformat
+    from crmlab.autograde.layout import ENV_CACHE, ENV_DATA, ENV_SEED
     from nbclient import NotebookClient
     from nbgrader.preprocessors import ClearHiddenTests
-
-    from autograde.layout import ENV_CACHE, ENV_DATA, ENV_SEED
 
     nb = nbformat.read(path, as_version=4)
     nb, _ = ClearHiddenTests().preprocess(nb, {})  # a student's completed notebook: solutions, no hidden tests
@@ -69,9 +68,9 @@ def run_notebook(path: Path, env: dict) -> tuple[float, list[tuple[float, str]]]
 
 def main() -> int:
     """Build the course, enrol a one-student class, run every solution on its handout and self-study."""
-    from autograde.build import build_course
-    from autograde.layout import ENV_CACHE, ENV_DATA, CourseLayout
-    from autograde.roster import init_class
+    from crmlab.autograde.build import build_course
+    from crmlab.autograde.layout import ENV_CACHE, ENV_DATA, CourseLayout
+    from crmlab.autograde.roster import init_class
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--course", type=Path, default=REPO / "course")

@@ -18,10 +18,9 @@ from scipy.optimize import minimize
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "simulator")]
 
+from crmlab import simulator  # noqa: E402
+from crmlab.simulator.latent import BTYD, BTYD_VALUE_CNY  # noqa: E402
 from test_recovery import WEEK, bgnbd_negll, gg_negll, hazard_fit  # noqa: E402
-
-import simulator  # noqa: E402
-from simulator.latent import BTYD, BTYD_VALUE_CNY  # noqa: E402
 
 
 def btyd_figures(seed: int) -> None:

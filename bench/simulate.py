@@ -30,8 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def run_world(n_customers: int, workers: int) -> dict:
     """Simulate and save one world in this process; return timings and sizes."""
     sys.path.insert(0, str(ROOT))
-    import simulator
-
+    from crmlab import simulator
     t0 = time.perf_counter()
     world = simulator.simulate(n_customers=n_customers, seed=2024, workers=workers)
     t1 = time.perf_counter()
@@ -49,9 +48,7 @@ def run_stream(n_customers: int, workers: int, floor: bool = False) -> dict:
     with ``floor`` the CPU seconds of writing its tables again (:func:`encode_floor`)."""
     sys.path.insert(0, str(ROOT))
     import pyarrow.parquet as pq
-
-    import simulator
-
+    from crmlab import simulator
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         path = simulator.simulate_to(Path(tmp) / "w", n_customers=n_customers, seed=2024, workers=workers)
@@ -70,8 +67,7 @@ def encode_floor(path: Path) -> dict:
     once with the world's zstd and once uncompressed (CPU s, and the files' total size in MB). No generation
     can make a world faster than this."""
     import pyarrow.parquet as pq
-
-    from simulator import tablefile
+    from crmlab.simulator import tablefile
 
     tables = [pq.read_table(f) for f in sorted(path.glob("*.parquet"))]
     out = {}
@@ -93,10 +89,8 @@ def baseline(n_customers: int) -> dict:
     sys.path.insert(0, str(ROOT))
     import numpy as np
     import pandas as pd
+    from crmlab import simulator
     from faker import Faker
-
-    import simulator
-
     world = simulator.simulate(n_customers=n_customers, seed=2024)
     locales = world.customers["locale"].to_numpy()
     n_orders = world.orders.groupby("customer_id").size().reindex(world.customers["customer_id"], fill_value=0)
@@ -124,7 +118,7 @@ def baseline(n_customers: int) -> dict:
         pd.DataFrame(customers).to_parquet(Path(tmp) / "c.parquet")
         pd.DataFrame(orders).to_parquet(Path(tmp) / "o.parquet")
     total = time.perf_counter() - t0
-    from simulator import identities
+    from crmlab.simulator import identities
     t1 = time.perf_counter()
     identities.render_customers(customer_id=world.customers.index.to_numpy(dtype=np.int64), locale=locales,
                                 is_b2b=(world.customers["customer_type"] == "B2B").to_numpy(),

@@ -53,7 +53,7 @@ def _names():
 
     Imported when first needed, so importing ``labs`` never imports the grader's package.
     """
-    from autograde import layout
+    from crmlab.autograde import layout
 
     return layout
 
@@ -135,7 +135,7 @@ def check_data(folder: str | os.PathLike, *, data_quality: bool = False, manifes
     Every file the manifest lists for the variant must be there with its SHA-256, and no other table file
     may be. Raises :class:`DataError` (one line) naming the first file that is missing, changed or extra.
     """
-    from simulator.tablefile import file_sha256
+    from crmlab.simulator.tablefile import file_sha256
 
     folder = Path(folder)
     manifest = read_manifest(folder) if manifest is None else manifest
@@ -159,7 +159,7 @@ def check_data(folder: str | os.PathLike, *, data_quality: bool = False, manifes
 
 def load_data(folder: str | os.PathLike, *, data_quality: bool = False):
     """The observed world in a handed-out data folder, after :func:`check_data`; ``(World, manifest)``."""
-    from simulator.world import WorldIOError, load
+    from crmlab.simulator.world import WorldIOError, load
 
     manifest = check_data(folder, data_quality=data_quality)
     try:
@@ -176,7 +176,7 @@ def simulator_fingerprint() -> str:
     Found without importing the simulator, so computing it is cheap. Any change to the simulator's code,
     its data files or the packages its output depends on gives a new cache folder.
     """
-    spec = importlib.util.find_spec("simulator")
+    spec = importlib.util.find_spec("crmlab.simulator")
     if spec is None or not spec.submodule_search_locations:
         raise SeedError("the simulator package is not installed")
     root = Path(next(iter(spec.submodule_search_locations)))
@@ -207,8 +207,7 @@ def world_dir(*, seed: int, data_quality: bool = False, root: str | os.PathLike 
 
 def make_world(seed: int, data_quality: bool):
     """The default world of a seed: ``simulator.simulate`` with the course defaults."""
-    import simulator
-
+    from crmlab import simulator
     return simulator.simulate(seed=int(seed), data_quality=bool(data_quality))
 
 
@@ -234,7 +233,7 @@ def ensure_world(*, seed: int, data_quality: bool = False, root: str | os.PathLi
     World
         With ``truth`` if asked for, else ``world.truth is None``.
     """
-    from simulator.world import WorldIOError, load
+    from crmlab.simulator.world import WorldIOError, load
 
     path = world_dir(seed=seed, data_quality=data_quality, root=root)
     if path.is_dir() and (not truth or (path / "truth" / "params.json").is_file()):

@@ -39,7 +39,7 @@ def load_geography() -> pd.DataFrame:
     pandas.DataFrame
         Columns ``locale, country, province, city`` (str) and ``weight`` (float64, population in millions).
     """
-    with resources.files("simulator.data").joinpath("geography.csv").open("r", encoding="utf-8") as fh:
+    with resources.files("crmlab.simulator.data").joinpath("geography.csv").open("r", encoding="utf-8") as fh:
         return pd.read_csv(fh, dtype={"weight": float})
 
 

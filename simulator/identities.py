@@ -7,7 +7,7 @@ e-mails collide). E-mails are unique by construction (``user`` + customer number
 come from :mod:`simulator.geography`, domains from :mod:`simulator.data.words`.
 
 The pools of the supported locales are shipped as ``data/pools.json`` (the same Faker draws, written by
-``python -m simulator.identities``; a test redraws them), which saves every process ~0.5 s of Faker
+``python -m crmlab.simulator.identities``; a test redraws them), which saves every process ~0.5 s of Faker
 set-up; other sizes or Faker versions are drawn on first use.
 """
 

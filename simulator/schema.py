@@ -1,7 +1,7 @@
 """The data dictionary: every table the simulator writes, its columns, dtypes and meaning (with units).
 
 This module is the single source of truth for the simulator's output. ``simulator/README.md`` is rendered
-from it (``python -m simulator.schema > simulator/README.md``) and a test keeps the two in sync; another test
+from it (``python -m crmlab.simulator.schema > simulator/README.md``) and a test keeps the two in sync; another test
 checks every generated table against it. Dtypes are pandas dtype names: ``str`` (pandas 3 string),
 ``int64``, ``Int64`` (nullable integer), ``float64``, ``bool``, ``boolean`` (nullable) and
 ``datetime64[s]`` (naive timestamps in the shop's local time, second resolution).
@@ -312,7 +312,7 @@ def foreign_keys(table: str, *, truth: bool = False) -> dict[str, tuple[str, str
 def render_markdown() -> str:
     """The data dictionary as Markdown (the body of ``simulator/README.md``)."""
     lines = ["# simulator — data dictionary", "",
-             "Generated from `simulator/schema.py` by `python -m simulator.schema`; do not edit by hand.", "",
+             "Generated from `simulator/schema.py` by `python -m crmlab.simulator.schema`; do not edit by hand.", "",
              "Observed tables are what students get. Truth tables are written to `truth/` and never",
              "shipped to students; graders regenerate them from the seed.", ""]
     for title, tables in (("Observed tables", OBSERVED), ("Truth tables (`truth/`)", TRUTH)):

@@ -47,7 +47,7 @@ def factory_for(src: Path):
 @pytest.fixture(scope="session")
 def fixture_course(tmp_path_factory) -> Path:
     """The fixture course built once (nbgrader course dir, no class)."""
-    from autograde.build import build_course
+    from crmlab.autograde.build import build_course
 
     out = tmp_path_factory.mktemp("fixture_built") / "course"
     build_course(out=out, course=FIXTURE_COURSE)
@@ -67,8 +67,8 @@ TEST_COURSE_KEY = "crmlab-tests-fixed-course-key"  # fixed, so every run grades 
 
 def write_class(course_dir: Path, plan: dict[str, str], subs: Path, assignment: str, factory=None) -> None:
     """Enrol ``plan``'s students (course key ``TEST_COURSE_KEY``) and write their submissions under ``subs``."""
-    from autograde.demo import write_submissions
-    from autograde.roster import init_class, private_dir
+    from crmlab.autograde.demo import write_submissions
+    from crmlab.autograde.roster import init_class, private_dir
 
     key = private_dir(course_dir) / "course_key"
     if not key.is_file():
@@ -92,8 +92,8 @@ def graded_lecture(request, tmp_path_factory):
     dict
         ``course_dir``, ``assignment``, ``source`` (course folder), ``records`` (status records by id).
     """
-    from autograde.build import build_course
-    from autograde.grade import grade_assignment
+    from crmlab.autograde.build import build_course
+    from crmlab.autograde.grade import grade_assignment
 
     src, assignment = request.param
     base = tmp_path_factory.mktemp(f"graded_{assignment}")

@@ -18,8 +18,8 @@ the kernel is gone; tests for every task are generated from the two halves.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 PASS_NOTE = ("（形式检查通过 / formative checks passed — 提交后评分端会用你自己的数据核对答案 "
              "the grader will still check it on your own data）")
@@ -94,7 +94,7 @@ class Task:
 
     def check(self, **objects) -> None:
         """The test cell's one call: record the answers for the grader, then run the formative check."""
-        from autograde.answers import record
+        from crmlab.autograde.answers import record
 
         record(self.grade_id, self.answers(**objects))
         if self.formative is not None:

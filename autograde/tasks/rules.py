@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from autograde.observe import Probe
+from crmlab.autograde.observe import Probe
 
 FAR = "与你的数据重新算出的答案相差较远 far off the answer recomputed from your data"
 NEAR = "接近但超出容差 close to the answer, but outside the tolerance"

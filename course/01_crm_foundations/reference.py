@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from crmlab.autograde.tasks.foundations import RTOL_DUP_SHARE, RTOL_PERSONS, TASKS  # noqa: F401 - tolerances documented there
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-
-from autograde.tasks.foundations import RTOL_DUP_SHARE, RTOL_PERSONS, TASKS  # noqa: F401 - tolerances documented there
 
 VALID_STATUSES = ("delivered", "shipped")  # 有效订单 valid orders, as stated in the notebook
 YEAR = 2025  # the year task 2 measures A and r in (the default horizon is 2024-01-01 .. 2026-01-01)
@@ -128,8 +127,7 @@ def duplicate_revenue_share(customers: pd.DataFrame, orders: pd.DataFrame, perso
 
 def _world_pair(world):
     """(clean world, data-quality world) of the same configuration; the missing one is regenerated."""
-    import simulator
-
+    from crmlab import simulator
     config = dict(world.truth.params["config"])
     dq = bool(config.pop("data_quality"))
     other = simulator.simulate(**config, data_quality=not dq)
@@ -177,7 +175,7 @@ def _gini_desc(values) -> float:
 
 def _q6(dq, **kwargs) -> dict:
     return {"world_dq": dq, "link_persons": _labels(**kwargs),
-            "n_persons": int(len(np.unique(persons(dq.customers, **kwargs))))}
+            "n_persons": len(np.unique(persons(dq.customers, **kwargs)))}
 
 
 SOLUTIONS = {
@@ -191,7 +189,7 @@ SOLUTIONS = {
                                                                            persons(dq.customers))},
 }
 TRUTH = {
-    "q6_test": lambda w, dq: {"n_persons": int(len(np.unique(_true_persons(dq))))},
+    "q6_test": lambda w, dq: {"n_persons": len(np.unique(_true_persons(dq)))},
     "q7_test": lambda w, dq: {"dup_revenue_share": duplicate_revenue_share(dq.customers, dq.orders,
                                                                            _true_persons(dq))},
 }
@@ -218,7 +216,7 @@ def expected(world, *, dq_world=None) -> dict:
     ``dq_world`` (the same seed with ``data_quality=True``) is regenerated from ``world.truth.params`` when
     omitted.
     """
-    from autograde.verdict import expected_answers
+    from crmlab.autograde.verdict import expected_answers
 
     if dq_world is None:
         world, dq_world = _world_pair(world)
@@ -233,8 +231,7 @@ def measure_tolerances(seeds=range(20)) -> pd.DataFrame:
     DataFrame
         One row per seed: ``seed, n_true, n_rule, err_persons, share_true, share_rule, err_share``.
     """
-    import simulator
-
+    from crmlab import simulator
     rows = []
     for seed in seeds:
         dq = simulator.simulate(seed=seed, data_quality=True)

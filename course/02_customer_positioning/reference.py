@@ -15,8 +15,7 @@ import math
 
 import numpy as np
 import pandas as pd
-
-from autograde.tasks.positioning import PRECISION_MIN, RULE_SHARE, TASKS, TOP_SHARE  # documented there
+from crmlab.autograde.tasks.positioning import PRECISION_MIN, RULE_SHARE, TASKS, TOP_SHARE  # documented there
 
 VALID_STATUSES = ("delivered", "shipped")  # 有效订单 valid orders, as stated in the notebook
 HORIZON_END = pd.Timestamp("2026-01-01")  # end of the default simulated horizon
@@ -174,8 +173,7 @@ def measure_precision(seeds=range(10)) -> pd.DataFrame:
     DataFrame
         One row per seed: ``seed, historical, last365, last180, decay90, a_share``.
     """
-    import simulator
-
+    from crmlab import simulator
     rows = []
     for seed in seeds:
         w = simulator.simulate(seed=seed)
@@ -276,6 +274,6 @@ def expected(world, *, dq_world=None) -> dict:
 
     Notebook 02 uses the default world only; ``dq_world`` is accepted for the grader's uniform call and unused.
     """
-    from autograde.verdict import expected_answers
+    from crmlab.autograde.verdict import expected_answers
 
     return expected_answers(TASKS, SOLUTIONS, TRUTH, world, dq_world)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-
-from autograde import variants
+from crmlab.autograde import variants
 
 pytestmark = pytest.mark.slow
 TIMEOUT = 3  # s per cell; keeps the infinite loops short
@@ -20,8 +19,8 @@ def matrix(fixture_course, fake_factory, tmp_path_factory):
     Returns (records by kind, seconds, course dir, all records)."""
     import shutil
 
-    from autograde.grade import grade_assignment
     from conftest import write_class
+    from crmlab.autograde.grade import grade_assignment
 
     base = tmp_path_factory.mktemp("broken")
     course_dir = base / "course"

@@ -4,9 +4,7 @@ on typical wrong answers."""
 import numpy as np
 import pandas as pd
 import pytest
-
-from autograde.tasks import CheckError
-from autograde.tasks import foundations as fc
+from crmlab.autograde.tasks import CheckError, foundations as fc
 
 VALID = ["delivered", "shipped"]
 

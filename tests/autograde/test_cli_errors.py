@@ -4,11 +4,9 @@ nothing written."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
-
-from autograde.cli import main
+from crmlab.autograde.cli import main
 
 BAD_MD = ("---\njupytext:\n  text_representation:\n    format_name: myst\n---\n\n"
           "```{code-cell} ipython3\n---\nnbgrader: {grade: [\n---\nx = 1\n```\n")

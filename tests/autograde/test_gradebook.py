@@ -23,7 +23,7 @@ def _env_without_alembic() -> dict[str, str]:
 def _crmlab() -> list[str]:
     """The installed ``crmlab`` script, called by its path (or the module when no script is installed)."""
     script = Path(sysconfig.get_path("scripts")) / "crmlab"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "autograde.cli"]
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "crmlab.autograde.cli"]
 
 
 def _schema(db: Path) -> tuple[list, list]:
@@ -33,9 +33,8 @@ def _schema(db: Path) -> tuple[list, list]:
 
 
 def test_created_gradebook_equals_nbgrader_own(tmp_path, monkeypatch):
+    from crmlab.autograde.gradebook import open_gradebook
     from nbgrader.api import Gradebook
-
-    from autograde.gradebook import open_gradebook
 
     monkeypatch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
     (tmp_path / "ours").mkdir()
@@ -50,7 +49,7 @@ def test_created_gradebook_equals_nbgrader_own(tmp_path, monkeypatch):
 
 
 def test_open_gradebook_without_venv_on_path(tmp_path):
-    code = ("import sys; from autograde.gradebook import open_gradebook\n"
+    code = ("import sys; from crmlab.autograde.gradebook import open_gradebook\n"
             "with open_gradebook(sys.argv[1]) as gb: gb.add_student('s1')\n")
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=_env_without_alembic(),
                           capture_output=True, text=True, timeout=120)

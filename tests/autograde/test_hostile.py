@@ -52,9 +52,9 @@ def _attacks(course_dir: Path, subs: Path) -> dict[str, str]:
                             f"exec(base64.b64decode({base64.b64encode(_AST_WRAPPER.encode()).decode()!r}))"),
         "patch_checks": (
             "import importlib\n"
-            "m = importlib.import_module('autograde.tasks')\n"
+            "m = importlib.import_module('crmlab.autograde.tasks')\n"
             "m.Task.check = lambda self, **k: print('ok')\n"
-            "v = importlib.import_module('autograde.verdict')\n"
+            "v = importlib.import_module('crmlab.autograde.verdict')\n"
             "v.judge = lambda task, gid, rec, exp: v.Verdict(gid, True, 'ok')\n"
             "v.judge_all = lambda tasks, gids, *a, **k: {g: v.Verdict(g, True, 'ok') for g in gids}\n"
         ),
@@ -121,7 +121,7 @@ WATCHED = ("nbgrader_config.py", "summary.csv", "grades.csv", "gradebook.db")
 
 def _no_sandbox_reason() -> str | None:
     """The probes' reasons if neither bubblewrap nor unshare works here, else ``None``."""
-    from autograde.sandbox import probe
+    from crmlab.autograde.sandbox import probe
 
     bwrap, unshare = probe("bwrap"), probe("unshare")
     return f"no sandbox on this machine: bwrap: {bwrap}; unshare: {unshare}" if bwrap and unshare else None
@@ -133,8 +133,7 @@ def _grade(tmp_path_factory, fixture_course, fake_factory, kinds, sandbox, label
 
     import nbformat
     from conftest import write_class
-
-    from autograde.grade import grade_assignment
+    from crmlab.autograde.grade import grade_assignment
 
     base = tmp_path_factory.mktemp(label)
     course_dir, subs = base / "course", base / "subs"

@@ -20,16 +20,15 @@ RUN = """
 import sys
 sys.path.insert(0, {fixtures!r})
 from fakeworld import fake_world
-from autograde.grade import grade_assignment
+from crmlab.autograde.grade import grade_assignment
 grade_assignment(course_dir={course!r}, assignment="01_fixture", submissions_path={subs!r}, workers=1,
                  progress=False, world_factory=fake_world)
 """
 
 
 def _gradebook(course_dir):
+    from crmlab.autograde.gradebook import db_url
     from nbgrader.api import Gradebook
-
-    from autograde.gradebook import db_url
 
     with Gradebook(db_url(course_dir), "crmlab") as gb:
         subs = [(s.student.id, s.assignment.name) for s in gb.assignment_submissions("01_fixture")]
@@ -38,8 +37,8 @@ def _gradebook(course_dir):
 
 
 def test_interrupt_then_rerun_is_consistent(fixture_course, fake_factory, tmp_path):
-    from autograde.grade import grade_assignment
     from conftest import FIXTURES, write_class
+    from crmlab.autograde.grade import grade_assignment
 
     course_dir = tmp_path / "course"
     shutil.copytree(fixture_course, course_dir)

@@ -7,10 +7,9 @@ import json
 import shutil
 
 import pytest
-
-from autograde import layout as names
-from autograde.layout import CourseLayout
-from labs import data
+from crmlab.autograde import layout as names
+from crmlab.autograde.layout import CourseLayout
+from crmlab.labs import data
 
 KEY = "test-course-key-my-world"
 
@@ -28,9 +27,9 @@ def clean_env(monkeypatch, tmp_path):
 
 def hand_out(root, student_id: str, factory):
     """A course folder at ``root`` with one enrolled student and their handout; returns (folder, seed)."""
-    from autograde.prepare import ensure_student_worlds
-    from autograde.roster import private_dir, write_private
-    from simulator.seeding import student_seed
+    from crmlab.autograde.prepare import ensure_student_worlds
+    from crmlab.autograde.roster import private_dir, write_private
+    from crmlab.simulator.seeding import student_seed
 
     lay = CourseLayout(root)
     private_dir(root)

@@ -4,15 +4,14 @@ is run in a sandbox and only the trusted probe's observation counts."""
 from __future__ import annotations
 
 import pytest
-
-from autograde.observe import Probe, observe
-from autograde.sandbox import Sandbox, resolve
-from autograde.tasks import Task
-from autograde.tasks.rules import Observed
-from autograde.verdict import judge
+from crmlab.autograde.observe import Probe, observe
+from crmlab.autograde.sandbox import Sandbox, resolve
+from crmlab.autograde.tasks import Task
+from crmlab.autograde.tasks.rules import Observed
+from crmlab.autograde.verdict import judge
 
 BAD_ROW = "INSERT INTO opportunity (id, stage) VALUES (1, 'Dreaming')"
-REFUSES = Probe("autograde.tasks.probes:sql_script", "autograde.tasks.probes:statement_refused",
+REFUSES = Probe("crmlab.autograde.tasks.probes:sql_script", "crmlab.autograde.tasks.probes:statement_refused",
                 args={"statement": BAD_ROW})
 GOOD_DDL = ("CREATE TABLE opportunity (id INTEGER PRIMARY KEY, stage TEXT NOT NULL "
             "CHECK (stage IN ('Prospecting', 'Proposal', 'Closed Won', 'Closed Lost')));")

@@ -57,7 +57,7 @@ def test_solution_full_marks_on_three_seeds(graded_lecture):
 
 
 def test_solution_students_have_different_seeds(graded_lecture):
-    from autograde.roster import read_seeds
+    from crmlab.autograde.roster import read_seeds
 
     seeds = read_seeds(graded_lecture["course_dir"]).set_index("student_id")["seed"]
     assert len({seeds["sol1"], seeds["sol2"], seeds["sol3"]}) == 3

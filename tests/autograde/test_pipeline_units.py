@@ -10,10 +10,8 @@ import zipfile
 import nbformat
 import pandas as pd
 import pytest
+from crmlab.autograde import preprocessors as pp, submissions, variants
 from nbformat.notebooknode import NotebookNode
-
-from autograde import preprocessors as pp
-from autograde import submissions, variants
 
 
 def _hashes(folder):
@@ -23,8 +21,8 @@ def _hashes(folder):
 
 @pytest.mark.slow
 def test_build_twice_gives_identical_files(fixture_course, tmp_path):
-    from autograde.build import build_course
     from conftest import FIXTURE_COURSE
+    from crmlab.autograde.build import build_course
 
     build_course(out=tmp_path / "b", course=FIXTURE_COURSE)
     first = _hashes(tmp_path / "b")
@@ -107,7 +105,7 @@ def test_sanitise_notes(fixture_course, tmp_path):
 
 
 def test_csv_rows_replaced_not_appended(tmp_path):
-    from autograde.gradebook import write_csvs
+    from crmlab.autograde.gradebook import write_csvs
 
     rec = {"student_id": "s1", "score": 1.0, "max_score": 2.0, "banner": "graded",
            "cells": [{"grade_id": "t", "score": 1.0, "max_score": 2.0, "status": "ok"}]}
@@ -119,7 +117,7 @@ def test_csv_rows_replaced_not_appended(tmp_path):
 
 
 def test_report_from_csvs(tmp_path):
-    from autograde.report import write_report
+    from crmlab.autograde.report import write_report
 
     pd.DataFrame({"student_id": ["a", "a", "b", "b"], "assignment": "01_x", "grade_id": ["q1", "q2"] * 2,
                   "score": [2, 0, 2, 3], "max_score": [2, 3, 2, 3],

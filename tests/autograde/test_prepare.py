@@ -7,12 +7,11 @@ import pickle
 import shutil
 
 import pytest
-
-from autograde import handout, prepare
-from autograde.errors import UsageError
-from autograde.layout import CourseLayout
-from autograde.roster import private_dir, write_private
-from labs import data
+from crmlab.autograde import handout, prepare
+from crmlab.autograde.errors import UsageError
+from crmlab.autograde.layout import CourseLayout
+from crmlab.autograde.roster import private_dir, write_private
+from crmlab.labs import data
 
 KEY = "test-course-key-prepare"
 DQ_REFERENCE = '''
@@ -173,7 +172,7 @@ def test_changed_world_invalidates_expected(course, fake_factory):
 
 
 def test_prepare_class_on_a_built_course(fixture_course, tmp_path, fake_factory):
-    from autograde.roster import init_class
+    from crmlab.autograde.roster import init_class
 
     course_dir = tmp_path / "course"
     shutil.copytree(fixture_course, course_dir)

@@ -30,13 +30,13 @@ def _grades() -> pd.DataFrame:
     ("extra", "q1", None, "extra · q1"),
 ])
 def test_task_label(assignment, grade_id, title, label):
-    from autograde.report import task_label
+    from crmlab.autograde.report import task_label
 
     assert task_label(assignment, grade_id, title) == label
 
 
 def test_task_table_keeps_assignments_apart_and_takes_titles():
-    from autograde.report import task_table
+    from crmlab.autograde.report import task_table
 
     titles = {("02_customer_positioning", "q1_test"): "理想点 Ideal point", "q2_test": "Shares"}
     t = task_table(_grades(), titles).set_index(["assignment", "grade_id"])
@@ -54,8 +54,7 @@ def test_task_chart_has_one_panel_per_assignment():
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from autograde.report import task_chart, task_table
+    from crmlab.autograde.report import task_chart, task_table
 
     fig = task_chart(task_table(_grades()))
     try:
@@ -69,7 +68,7 @@ def test_task_chart_has_one_panel_per_assignment():
 
 
 def test_report_names_tasks(tmp_path):
-    from autograde.report import write_report
+    from crmlab.autograde.report import write_report
 
     grades = _grades()
     grades.to_csv(tmp_path / "grades.csv", index=False)
@@ -83,7 +82,7 @@ def test_report_names_tasks(tmp_path):
 
 @pytest.mark.parametrize("font", [None, "WenQuanYi Micro Hei"])
 def test_chinese_text_without_a_cjk_font_is_said_once(tmp_path, monkeypatch, recwarn, font):
-    from autograde import report
+    from crmlab.autograde import report
 
     monkeypatch.setattr(report, "cjk_font", lambda: font)
     grades = _grades()

@@ -8,14 +8,13 @@ import shutil
 import stat
 
 import pytest
-
-from autograde.layout import CourseLayout
-from labs import data
+from crmlab.autograde.layout import CourseLayout
+from crmlab.labs import data
 
 
 @pytest.fixture
 def klass(fixture_course, tmp_path, fake_factory):
-    from autograde.roster import init_class
+    from crmlab.autograde.roster import init_class
 
     course_dir = tmp_path / "course"
     shutil.copytree(fixture_course, course_dir)
@@ -30,7 +29,7 @@ def _tree(folder):
 
 
 def test_handouts_hold_observed_tables_and_no_seed(klass, fake_factory):
-    from simulator.seeding import student_seed
+    from crmlab.simulator.seeding import student_seed
 
     course_dir, seeds = klass
     lay = CourseLayout(course_dir)
@@ -64,10 +63,9 @@ def test_key_seeds_and_worlds_are_private(klass):
 
 
 def test_students_in_gradebook_and_key_stable(klass, tmp_path, fake_factory):
+    from crmlab.autograde.gradebook import db_url
+    from crmlab.autograde.roster import course_key, init_class
     from nbgrader.api import Gradebook
-
-    from autograde.gradebook import db_url
-    from autograde.roster import course_key, init_class
 
     course_dir, seeds = klass
     key = course_key(course_dir)
@@ -84,7 +82,7 @@ def test_students_in_gradebook_and_key_stable(klass, tmp_path, fake_factory):
 
 
 def test_re_init_keeps_worlds_after_a_simulator_upgrade(klass, tmp_path, fake_factory):
-    from autograde.roster import init_class
+    from crmlab.autograde.roster import init_class
 
     course_dir, _ = klass
     lay = CourseLayout(course_dir)
@@ -105,8 +103,8 @@ def test_re_init_keeps_worlds_after_a_simulator_upgrade(klass, tmp_path, fake_fa
 
 
 def test_bad_roster_writes_nothing(fixture_course, tmp_path):
-    from autograde.errors import UsageError
-    from autograde.roster import init_class
+    from crmlab.autograde.errors import UsageError
+    from crmlab.autograde.roster import init_class
 
     course_dir = tmp_path / "course"
     shutil.copytree(fixture_course, course_dir)

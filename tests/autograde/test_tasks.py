@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from crmlab.autograde.answers import read_answers, record
+from crmlab.autograde.prepare import load_reference
+from crmlab.autograde.tasks import CheckError
+from crmlab.autograde.verdict import NO_ANSWER, judge
 
-from autograde.answers import read_answers, record
-from autograde.prepare import load_reference
-from autograde.tasks import CheckError
-from autograde.verdict import NO_ANSWER, judge
 from tests.conftest import lecture_sources
 
 LECTURES = [(src, name) for src, name in lecture_sources() if name != "01_fixture"]
@@ -25,8 +25,7 @@ def _reference(src, name):
 
 @pytest.fixture(scope="module", params=SEEDS)
 def worlds(request):
-    import simulator
-
+    from crmlab import simulator
     return (simulator.simulate(seed=request.param, n_customers=3000),
             simulator.simulate(seed=request.param, n_customers=3000, data_quality=True))
 
@@ -88,8 +87,7 @@ def test_mistake_gets_its_hint_and_fails(src, name, gid, mistake, worlds):
 
 def test_answers_round_trip_and_refuse_subclasses(tmp_path, monkeypatch):
     import pandas as pd
-
-    from autograde.answers import AnswerError
+    from crmlab.autograde.answers import AnswerError
 
     monkeypatch.setenv("CRMLAB_ANSWERS", str(tmp_path))
     frame = pd.DataFrame({"customer_id": ["C1", "C2"], "revenue": [1.5, 2.0]})
@@ -112,7 +110,7 @@ def test_answers_round_trip_and_refuse_subclasses(tmp_path, monkeypatch):
 
 
 def test_missing_record_scores_zero():
-    from autograde.tasks.fixture import q1
+    from crmlab.autograde.tasks.fixture import q1
 
     verdict = judge(q1, "q1_test", None, {"total_revenue": 1.0})
     assert not verdict.passed and verdict.message == NO_ANSWER

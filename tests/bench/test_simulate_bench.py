@@ -7,8 +7,7 @@ import importlib.util
 from pathlib import Path
 
 import pyarrow.parquet as pq
-
-import simulator
+from crmlab import simulator
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "simulate.py"
 

@@ -3,8 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from labs.lead_triage import ACTIONS, build_ui, card_html, draw_cards, score_action, score_text
+from crmlab.labs.lead_triage import ACTIONS, build_ui, card_html, draw_cards, score_action, score_text
 
 
 def man_class(money, authority, need):

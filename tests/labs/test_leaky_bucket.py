@@ -4,8 +4,7 @@ import math
 
 import numpy as np
 import pytest
-
-from labs.leaky_bucket import base_paths, build_ui, retention_lever, steady_state, summary_html
+from crmlab.labs.leaky_bucket import base_paths, build_ui, retention_lever, steady_state, summary_html
 
 
 def recursion(N0, A, r, T):

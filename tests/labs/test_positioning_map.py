@@ -5,8 +5,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-
-from labs.positioning_map import DEFAULT_OPTIONS, build_ui, ideal_point_distances, normalise_weights, ranking_html
+from crmlab.labs.positioning_map import (
+    DEFAULT_OPTIONS,
+    build_ui,
+    ideal_point_distances,
+    normalise_weights,
+    ranking_html,
+)
 
 WORKED = pd.DataFrame({"price_level": [4.0, 2.0], "quality": [5.0, 6.0], "service": [6.0, 4.0]},
                       index=["Brand A", "Brand B"])

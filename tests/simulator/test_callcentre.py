@@ -5,9 +5,8 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
-
-from simulator import callcentre, schema, service
-from simulator.callcentre import SHIFTS, erlang_c, service_level
+from crmlab.simulator import callcentre, schema, service
+from crmlab.simulator.callcentre import SHIFTS, erlang_c, service_level
 
 START, END = pd.Timestamp("2024-01-01"), pd.Timestamp("2026-01-01")
 LOCALES = np.array(["zh_CN"] * 6 + ["en_US", "en_GB", "de_DE", "fr_FR", "ja_JP"], dtype=object)

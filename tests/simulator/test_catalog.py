@@ -5,10 +5,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-
-from simulator import catalog, identities, schema
-from simulator.config import CROSS_BORDER_LOCALES
-from simulator.geography import LOCALE_INFO
+from crmlab.simulator import catalog, identities, schema
+from crmlab.simulator.config import CROSS_BORDER_LOCALES
+from crmlab.simulator.geography import LOCALE_INFO
 
 START, END = pd.Timestamp("2023-01-01"), pd.Timestamp("2025-01-01")
 INTERNAL_SHOP = ["buyer_locales", "buyer_weights", "fx_rate_to_cny", "promise_days", "late_prob", "customs_prob",

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-CRMLAB = [sys.executable, "-m", "autograde.cli"]
+CRMLAB = [sys.executable, "-m", "crmlab.autograde.cli"]
 
 
 def run(*args, cwd=None):
@@ -80,7 +80,7 @@ def test_parent_that_is_a_file_is_an_error(tmp_path):
 
 
 def _main_in_process(capsys, *args):
-    from autograde.cli import main
+    from crmlab.autograde.cli import main
 
     status = main(["simulate", "--customers", "200", *args])
     return status, [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
@@ -89,24 +89,24 @@ def _main_in_process(capsys, *args):
 def test_folder_the_os_refuses_is_one_line(tmp_path, capsys, monkeypatch):
     """Root passes ``os.access`` everywhere; a refusal at creation time (read-only mount, /proc) still
     prints one line and exits 2."""
-    import simulator.world
+    import crmlab.simulator.world
 
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(simulator.world.tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(crmlab.simulator.world.tempfile, "mkdtemp", refuse)
     status, lines = _main_in_process(capsys, "--out", str(tmp_path / "w"))
     assert status == 2 and len(lines) == 1 and "cannot write to" in lines[0] and "Permission denied" in lines[0]
     assert list(tmp_path.iterdir()) == []
 
 
 def test_disk_full_midway_leaves_nothing(tmp_path, capsys, monkeypatch):
-    import simulator.stream
+    import crmlab.simulator.stream
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(simulator.stream, "write_params", full)
+    monkeypatch.setattr(crmlab.simulator.stream, "write_params", full)
     status, lines = _main_in_process(capsys, "--out", str(tmp_path / "w"))
     assert status == 2 and len(lines) == 1 and "No space left on device" in lines[0], lines
     assert list(tmp_path.iterdir()) == []  # the tables already written went with the temporary folder

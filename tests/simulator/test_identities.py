@@ -6,9 +6,8 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-
-from simulator import geography, identities
-from simulator.data.words import EMAIL_DOMAINS
+from crmlab.simulator import geography, identities
+from crmlab.simulator.data.words import EMAIL_DOMAINS
 
 ALL = tuple(geography.LOCALE_INFO)
 COLUMNS = ["name", "email", "phone", "country", "province", "city", "gender", "birth_year", "company"]
@@ -212,7 +211,7 @@ def test_a_million_customers_render_in_seconds(pools):
 
 
 def test_shipped_pools_are_the_faker_draws(tmp_path):
-    """data/pools.json holds exactly what Faker draws now (regenerate: python -m simulator.identities)."""
+    """data/pools.json holds exactly what Faker draws now (regenerate: python -m crmlab.simulator.identities)."""
     fresh = tmp_path / "pools.json"
     identities.write_pool_file(fresh)
     assert fresh.read_text(encoding="utf-8") == identities.POOL_FILE.read_text(encoding="utf-8")

@@ -3,8 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from simulator import btyd, campaigns, seeding, valuation
+from crmlab.simulator import btyd, campaigns, seeding, valuation
 
 
 def _btyd_pop(n, lam, p, start="2024-01-01"):

@@ -3,9 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from simulator import quality, schema
-from simulator.assemble import conform, format_ids
+from crmlab.simulator import quality, schema
+from crmlab.simulator.assemble import conform, format_ids
 
 SHOPS = pd.DataFrame({"shop_id": ["S01", "S02", "S03", "S04", "S05"],
                       "kind": ["domestic", "domestic", "domestic", "cross_border", "cross_border"]})

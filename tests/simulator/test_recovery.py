@@ -4,11 +4,10 @@ logistic churn hazard and campaign effects in lifecycle mode (tolerances from si
 import numpy as np
 import pandas as pd
 import pytest
+from crmlab import simulator
+from crmlab.simulator.latent import BTYD, BTYD_VALUE_CNY
 from scipy.optimize import minimize
 from scipy.special import betaln, gammaln
-
-import simulator
-from simulator.latent import BTYD, BTYD_VALUE_CNY
 
 WEEK = 7 * 86400.0
 

@@ -5,9 +5,8 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
-
-from simulator import sales, schema
-from simulator.data import sales_words as words
+from crmlab.simulator import sales, schema
+from crmlab.simulator.data import sales_words as words
 
 END = pd.Timestamp("2026-01-01")
 START = pd.Timestamp("2024-01-01")

@@ -2,14 +2,14 @@
 
 from pathlib import Path
 
-from simulator import schema
+from crmlab.simulator import schema
 
 README = Path(__file__).resolve().parents[2] / "simulator" / "README.md"
 
 
 def test_readme_is_rendered_from_the_schema():
     assert README.read_text(encoding="utf-8").rstrip("\n") == schema.render_markdown().rstrip("\n"), \
-        "run: python -m simulator.schema > simulator/README.md"
+        "run: python -m crmlab.simulator.schema > simulator/README.md"
 
 
 def test_foreign_keys_point_at_real_columns():

@@ -3,9 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from simulator import schema, service
-from simulator.callcentre import SHIFTS, queue_of
+from crmlab.simulator import schema, service
+from crmlab.simulator.callcentre import SHIFTS, queue_of
 
 START, END = pd.Timestamp("2024-01-01"), pd.Timestamp("2026-01-01")
 LOCALES = np.array(["zh_CN"] * 6 + ["en_US", "en_GB", "de_DE", "fr_FR", "ja_JP", "en_AU"], dtype=object)

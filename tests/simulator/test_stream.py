@@ -9,10 +9,9 @@ import sys
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
-import simulator
-from simulator import engine, stream, summary, tablefile
-from simulator.world import WorldIOError
+from crmlab import simulator
+from crmlab.simulator import engine, stream, summary, tablefile
+from crmlab.simulator.world import WorldIOError
 
 # three blocks of 2,000 customers, Parquet row groups of 3,000 rows (so groups straddle blocks)
 KW = dict(n_customers=5_500, seed=5, start="2024-01-01", end="2024-09-01")
@@ -170,7 +169,7 @@ def test_exact_parts_do_not_depend_on_the_split():
 
 def test_cli_streams_and_prints_the_in_memory_summary(tmp_path):
     out = tmp_path / "w"
-    res = subprocess.run([sys.executable, "-m", "autograde.cli", "simulate", "--customers", "600", "--months", "5",
+    res = subprocess.run([sys.executable, "-m", "crmlab.autograde.cli", "simulate", "--customers", "600", "--months", "5",
                           "--seed", "8", "--workers", "2", "--out", str(out)], capture_output=True, text=True,
                          timeout=300)
     assert res.returncode == 0, res.stderr

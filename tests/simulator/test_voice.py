@@ -3,8 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from simulator import schema, voice
+from crmlab.simulator import schema, voice
 
 END = pd.Timestamp("2026-01-01")
 T0 = np.datetime64("2024-01-01", "s")

@@ -6,10 +6,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from crmlab import simulator
+from crmlab.simulator import schema
 from worlds import dq_world_fixture, world_fixture  # noqa: F401  (session fixtures dq_world, world)
-
-import simulator
-from simulator import schema
 
 
 def test_every_table_matches_the_schema(world):

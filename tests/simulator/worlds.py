@@ -5,8 +5,7 @@ import from it.
 """
 
 import pytest
-
-import simulator
+from crmlab import simulator
 
 
 @pytest.fixture(scope="session", name="world")
