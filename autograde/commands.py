@@ -48,20 +48,11 @@ def run_grade(args) -> int:
     flagged = sum(r["flagged"] for r in records)
     print(f"{args.assignment}: {graded} graded, {len(records) - graded} missing, {flagged} with a status note; "
           f"see {Path(args.course_dir) / 'grades.csv'}")
-    note = run_note(args.course_dir, args.assignment)
-    if note:
+    from crmlab.autograde.report import run_notes
+
+    for note in run_notes(args.course_dir, [args.assignment]).values():
         print(f"note: {note}")
     return 0
-
-
-def run_note(course_dir, assignment: str) -> str:
-    """The one-line note of the last grading run of ``assignment`` (e.g. that kernels ran unsandboxed)."""
-    import json
-
-    from crmlab.autograde.layout import CourseLayout
-
-    path = CourseLayout(course_dir).status(assignment) / "run.json"
-    return json.loads(path.read_text(encoding="utf-8")).get("note", "") if path.is_file() else ""
 
 
 def run_report(args) -> int:

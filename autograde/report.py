@@ -181,6 +181,35 @@ def _draw(grades: pd.DataFrame, summary: pd.DataFrame, folder: Path, titles: Tit
     return names
 
 
+def task_titles(course_dir, assignments) -> dict:
+    """``(assignment, grade_id) -> title`` from each assignment's declared tasks (its reference's TASKS)."""
+    from crmlab.autograde.layout import CourseLayout
+    from crmlab.autograde.prepare import load_reference
+
+    out = {}
+    for assignment in assignments:
+        ref = CourseLayout(course_dir).reference(assignment)
+        if ref.is_file():
+            for gid, task in getattr(load_reference(ref), "TASKS", {}).items():
+                out[(assignment, gid)] = task.title
+    return out
+
+
+def run_notes(course_dir, assignments) -> dict[str, str]:
+    """``assignment -> note`` of its last grading run (e.g. that kernels ran unsandboxed), where there is one."""
+    import json
+
+    from crmlab.autograde.layout import CourseLayout
+
+    out = {}
+    for assignment in assignments:
+        path = CourseLayout(course_dir).status(assignment) / "run.json"
+        note = json.loads(path.read_text(encoding="utf-8")).get("note", "") if path.is_file() else ""
+        if note:
+            out[assignment] = note
+    return out
+
+
 def write_report(*, course_dir: str | os.PathLike, titles: Titles | None = None) -> Path:
     """Write ``DIR/report/index.html`` (plus PNGs) for the graded course; returns the HTML's path.
 
@@ -188,6 +217,8 @@ def write_report(*, course_dir: str | os.PathLike, titles: Titles | None = None)
     """
     course_dir = Path(course_dir)
     grades, summary = load_results(course_dir)
+    assignments = sorted(summary["assignment"].unique())
+    titles = {**task_titles(course_dir, assignments), **(titles or {})}
     folder = course_dir / "report"
     folder.mkdir(parents=True, exist_ok=True)
     images = _plots(grades, summary, folder, titles)
@@ -198,6 +229,8 @@ def write_report(*, course_dir: str | os.PathLike, titles: Titles | None = None)
               ("Submissions with a status note", flagged)]
     charted = " ".join([*task_table(grades, titles)["task"], *failure_table(grades)["message"]])
     body = f"<p>{html.escape(NO_CJK_NOTE)}</p>" if CJK_TEXT.search(charted) and cjk_font() is None else ""
+    body += "".join(f"<p><b>{html.escape(a)}</b>: {html.escape(note)}</p>"
+                    for a, note in run_notes(course_dir, assignments).items())
     body += "".join(f'<img src="{name}" alt="{name}">' for name in images)
     for title, df in tables:
         body += f"<h2>{html.escape(title)}</h2>" + df.to_html(index=False, float_format=lambda x: f"{x:.2f}",

@@ -95,3 +95,27 @@ def test_chinese_text_without_a_cjk_font_is_said_once(tmp_path, monkeypatch, rec
     assert (html.escape(report.NO_CJK_NOTE) in page) == (font is None)
     if font is None:
         assert not [w for w in recwarn if "missing from font" in str(w.message)]
+
+
+def test_report_says_kernels_ran_unsandboxed_and_names_declared_tasks(tmp_path):
+    import json
+    import shutil
+
+    from crmlab.autograde.layout import CourseLayout
+    from crmlab.autograde.report import write_report
+
+    grades = _grades()
+    grades.to_csv(tmp_path / "grades.csv", index=False)
+    summary = grades.groupby(["student_id", "assignment"], as_index=False)[["score", "max_score"]].sum()
+    summary["status"] = "graded"
+    summary.to_csv(tmp_path / "summary.csv", index=False)
+    layout = CourseLayout(tmp_path)
+    layout.status("01_crm_foundations").mkdir(parents=True)
+    note = "kernels ran unsandboxed (--sandbox none)"
+    (layout.status("01_crm_foundations") / "run.json").write_text(json.dumps({"sandbox": "none", "note": note}))
+    layout.reference("01_crm_foundations").parent.mkdir()
+    repo = __import__("pathlib").Path(__file__).resolve().parents[2]
+    shutil.copy(repo / "course" / "01_crm_foundations" / "reference.py", layout.reference("01_crm_foundations"))
+    page = html.unescape(write_report(course_dir=tmp_path).read_text(encoding="utf-8"))
+    assert note in page
+    assert "01 · q1 · 任务 1 customer_base" in page
