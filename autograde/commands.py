@@ -43,7 +43,7 @@ def run_grade(args) -> int:
 
     records = grade_assignment(course_dir=_course_dir(args.course_dir), assignment=args.assignment,
                                submissions_path=args.submissions, workers=args.workers, timeout=args.timeout,
-                               sandbox=args.sandbox)
+                               sandbox=args.sandbox, resume=args.resume)
     graded = sum(r["kind"] != "missing" for r in records)
     flagged = sum(r["flagged"] for r in records)
     print(f"{args.assignment}: {graded} graded, {len(records) - graded} missing, {flagged} with a status note; "
@@ -96,6 +96,8 @@ def register(subparsers) -> None:
     grade.add_argument("--timeout", type=positive_int, default=30, help="per-cell time limit in s (default 30)")
     grade.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "unshare", "none"),
                        help="how grading kernels are isolated (default auto: bubblewrap, else unshare, else none)")
+    grade.add_argument("--resume", action="store_true",
+                       help="keep students an interrupted run already graded from the same files")
     grade.set_defaults(func=run_grade)
 
     report = subparsers.add_parser("report", help="write the class report (HTML) next to the CSVs")

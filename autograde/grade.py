@@ -49,6 +49,7 @@ class Job:
     world_factory: Callable | None = None
     sandbox: str = "none"
     memory: int = 3 * 2**30
+    digest: str = ""  # of everything the record depends on: submission, source, reference, task modules
 
 
 def _api(course_dir: str, timeout: int, exclude: str = ""):
@@ -169,7 +170,7 @@ def _record(job: Job, intake, cells: list[dict], timings: dict) -> dict:
         head = "graded" if not failed else f"graded: {failed} of {len(cells)} graded cells failed"
         banner = "; ".join([head, *intake.notes, *intake.errors])
     banner = " ".join(banner.split())
-    return {"student_id": job.student_id, "assignment": job.assignment, "kind": intake.kind,
+    return {"student_id": job.student_id, "assignment": job.assignment, "kind": intake.kind, "digest": job.digest,
             "notes": intake.notes, "errors": intake.errors, "flagged": bool(intake.flagged or intake.notes),
             "banner": banner, "score": score, "max_score": max_score, "cells": cells, "timings": timings}
 
@@ -299,7 +300,7 @@ def feedback_batch(job: tuple) -> float:
 
 def grade_assignment(*, course_dir, assignment: str, submissions_path, workers: int | None = None,
                      timeout: int = 30, progress: bool = True, world_factory: Callable | None = None,
-                     sandbox: str = "auto") -> list[dict]:
+                     sandbox: str = "auto", resume: bool = False) -> list[dict]:
     """Grade ``assignment`` for every rostered student and write the gradebook CSVs.
 
     Parameters
@@ -320,6 +321,8 @@ def grade_assignment(*, course_dir, assignment: str, submissions_path, workers: 
         World generator on a cache miss (tests use a small stand-in); default ``simulator.simulate``.
     sandbox : {"auto", "bwrap", "unshare", "none"}, default="auto"
         How grading kernels are isolated (:mod:`autograde.sandbox`); ``auto`` takes the strongest that works.
+    resume : bool, default=False
+        Keep the records of students an earlier (interrupted) run graded from exactly the same inputs.
 
     Returns
     -------
@@ -346,17 +349,47 @@ def grade_assignment(*, course_dir, assignment: str, submissions_path, workers: 
         print(f"crmlab: skipped {len(strangers)} submission(s) not on the roster: {', '.join(strangers[:5])}",
               file=sys.stderr)
     jobs = [Job(str(course_dir), assignment, sid, int(seed), tuple(str(p) for p in found.get(sid, [])),
-                int(timeout), world_factory, kind) for sid, seed in zip(seeds["student_id"], seeds["seed"])]
+                int(timeout), world_factory, kind, digest=_digest(layout, assignment, found.get(sid, []), kind))
+            for sid, seed in zip(seeds["student_id"], seeds["seed"], strict=True)]
     import nbgrader.apps  # noqa: F401 - imported once here so forked workers inherit it
 
     n = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    records = _run_pool(jobs, n, assignment, progress)
+    done = {job.student_id: _finished(layout, job) for job in jobs} if resume else {}
+    done = {sid: record for sid, record in done.items() if record is not None}
+    records = [*done.values(), *_run_pool([j for j in jobs if j.student_id not in done], n, assignment, progress)]
     _write_run(layout, assignment, kind, note)
     with _pool(n) as pool:
         _feedback(pool, n, course_dir, assignment, records)
     records.sort(key=lambda r: r["student_id"])
     gradebook.write_csvs(course_dir, assignment=assignment, records=records)
     return records
+
+
+def _digest(layout: CourseLayout, assignment: str, candidates, sandbox: str) -> str:
+    """SHA-256 over what one student's record depends on: their submitted files, the source notebook, the
+    reference and the task modules, and the sandbox kind."""
+    import hashlib
+
+    from crmlab.autograde import tasks
+
+    digest = hashlib.sha256(sandbox.encode())
+    files = [*map(Path, candidates), layout.source(assignment), layout.reference(assignment),
+             *sorted(Path(tasks.__file__).parent.glob("*.py"))]
+    for path in files:
+        digest.update(str(path.name).encode() + b"\0" + (path.read_bytes() if path.is_file() else b"-") + b"\0")
+    return digest.hexdigest()
+
+
+def _finished(layout: CourseLayout, job: Job) -> dict | None:
+    """The status record of an earlier run graded from exactly the same inputs (resuming), else ``None``."""
+    path = layout.status(job.assignment, job.student_id)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = (isinstance(record, dict) and record.get("digest") == job.digest and record.get("kind") != "error"
+          and layout.autograded(job.student_id, job.assignment).is_file())
+    return record if ok else None
 
 
 def _pool(n: int) -> ProcessPoolExecutor:

@@ -53,8 +53,11 @@ def test_interrupt_then_rerun_is_consistent(fixture_course, fake_factory, tmp_pa
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not (course_dir / "summary.csv").exists(), "the run finished before it could be interrupted"
+    before = {p.name: p.read_bytes() for p in status.glob("*.json")}
     first = grade_assignment(course_dir=course_dir, assignment="01_fixture", submissions_path=tmp_path / "subs",
-                             workers=2, progress=False, world_factory=fake_factory)
+                             workers=2, progress=False, world_factory=fake_factory, resume=True)
+    assert {p.name: p.read_bytes() for p in status.glob("*.json") if p.name in before} == before, \
+        "resuming regraded students the interrupted run had finished"
     again = grade_assignment(course_dir=course_dir, assignment="01_fixture", submissions_path=tmp_path / "subs",
                              workers=2, progress=False, world_factory=fake_factory)
     subs, scores = _gradebook(course_dir)
