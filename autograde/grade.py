@@ -33,7 +33,6 @@ from crmlab.autograde.preprocessors import NOT_RUN_ENAME, STUCK_ENAME, TRUNCATED
 from crmlab.autograde.roster import course_key, read_seeds
 
 _API_CACHE: dict = {}
-MAX_ATTEMPTS = 2  # a student whose grading loses its worker this often gets a "grader error" record
 
 
 @dataclass(frozen=True)
@@ -398,44 +397,53 @@ def _pool(n: int) -> ProcessPoolExecutor:
 
 
 def _run_pool(jobs: list[Job], n: int, assignment: str, progress: bool) -> list[dict]:
-    """Grade ``jobs`` on ``n`` workers; a pool broken by a lost worker is replaced and the unfinished jobs
-    resubmitted, and a job that was running when workers were lost :data:`MAX_ATTEMPTS` times is recorded
-    as a grader error."""
+    """Grade ``jobs`` on ``n`` workers. If a worker is lost (killed, out of memory) the pool breaks; the jobs
+    not finished then are graded again each in a pool of its own, ``n`` at a time, so a loss is pinned on the
+    one student whose grading caused it (a "grader error" record) and costs nobody else."""
     from tqdm import tqdm
 
-    records, attempts, todo = {}, {job.student_id: 0 for job in jobs}, list(jobs)
+    records: dict = {}
     bar = tqdm(total=len(jobs), desc=f"grading {assignment}", unit="student", disable=not progress,
                file=sys.stderr)
     try:
-        while todo:
-            with _pool(n) as pool:
-                futures = {pool.submit(grade_student, job): job for job in todo}
-                broken = False
-                try:
-                    for fut in as_completed(futures):
-                        job = futures[fut]
-                        try:
-                            records[job.student_id] = fut.result()
-                            bar.update()
-                        except BrokenProcessPool:
-                            broken = True
-                            attempts[job.student_id] += 1
-                except BaseException:
-                    for fut in futures:
-                        fut.cancel()
-                    raise
-            todo = [job for job in todo if job.student_id not in records]
-            for job in list(todo):
-                if attempts[job.student_id] >= MAX_ATTEMPTS:
-                    records[job.student_id] = grader_error(job, "the grading worker was lost (killed or out of "
-                                                                "memory) while grading this submission")
+        with _pool(n) as pool:
+            _collect(pool, jobs, records, bar)
+        todo = [job for job in jobs if job.student_id not in records]
+        for start in range(0, len(todo), n):
+            alone = [_pool(1) for _ in todo[start:start + n]]
+            try:
+                futures = {pool.submit(grade_student, job): job for pool, job in zip(alone, todo[start:start + n],
+                                                                                     strict=True)}
+                for fut in as_completed(futures):
+                    job = futures[fut]
+                    try:
+                        records[job.student_id] = fut.result()
+                    except BrokenProcessPool:
+                        records[job.student_id] = grader_error(
+                            job, "the grading worker was lost (killed or out of memory) while grading this submission")
                     bar.update()
-            todo = [job for job in todo if job.student_id not in records]
-            if not broken:
-                break
+            finally:
+                for pool in alone:
+                    pool.shutdown(cancel_futures=True)
     finally:
         bar.close()
     return list(records.values())
+
+
+def _collect(pool: ProcessPoolExecutor, jobs: list[Job], records: dict, bar) -> None:
+    """Submit ``jobs`` to ``pool`` and keep each finished record; stop quietly when the pool breaks."""
+    futures = {pool.submit(grade_student, job): job for job in jobs}
+    try:
+        for fut in as_completed(futures):
+            try:
+                records[futures[fut].student_id] = fut.result()
+                bar.update()
+            except BrokenProcessPool:
+                continue
+    except BaseException:
+        for fut in futures:
+            fut.cancel()
+        raise
 
 
 def _check_gradebook(layout: CourseLayout, assignment: str) -> None:
@@ -469,7 +477,7 @@ def _feedback(pool, n: int, course_dir: Path, assignment: str, records: list[dic
     everyone = sorted(p.name for p in folder.iterdir() if (p / assignment).is_dir()) if folder.is_dir() else []
     batches = [graded[i::n] for i in range(n) if graded[i::n]]
     seconds = pool.map(feedback_batch, [(str(course_dir), assignment, b, everyone) for b in batches])
-    share = {sid: sec / len(batch) for batch, sec in zip(batches, seconds) for sid in batch}
+    share = {sid: sec / len(batch) for batch, sec in zip(batches, seconds, strict=True) for sid in batch}
     for record in records:
         if record["student_id"] in share and "total" in record["timings"]:
             record["timings"]["feedback"] = share[record["student_id"]]

@@ -102,6 +102,7 @@ def _attacks(course_dir: Path, subs: Path) -> dict[str, str]:
             "for f in ('summary.csv', 'grades.csv', 'nbgrader_config.py'):\n"
             f"    subprocess.Popen(['sh', '-c', 'sleep 3; echo {MARK} >> {course}/' + f], start_new_session=True)\n"
         ),
+        "kill_worker": "import os\nos.kill(os.getppid(), 9)\n",
         "kill_parent": (
             "import os\n"
             "for pid in (os.getppid(), 1):\n"
@@ -285,3 +286,17 @@ def test_in_kernel_attacks_score_zero_unsandboxed(unsandboxed):
         _assert_zero(unsandboxed["kinds"][kind], kind)
     for r in unsandboxed["honest"]:
         assert r["score"] == r["max_score"] == 5, r
+
+
+def test_lost_worker_costs_only_its_student(fixture_course, fake_factory, tmp_path_factory):
+    """Unsandboxed, a kernel can kill the grading worker: that student gets a "grader error" record, the pool
+    is replaced, every classmate is graded and the CSVs hold the whole class."""
+    import pandas as pd
+
+    run = _grade(tmp_path_factory, fixture_course, fake_factory, ("kill_worker",), "none", "lost_worker")
+    killer = run["kinds"]["kill_worker"]
+    assert killer["kind"] == "error" and killer["score"] == 0 and "grader error" in killer["banner"], killer
+    for r in run["honest"]:
+        assert r["score"] == r["max_score"] == 5, r
+    summary = pd.read_csv(run["course_dir"] / "summary.csv", keep_default_na=False)
+    assert sorted(summary["student_id"]) == sorted(r["student_id"] for r in run["records"])
