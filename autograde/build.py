@@ -27,8 +27,9 @@ ASSIGNMENT_RE = re.compile(r"^\d\d_[A-Za-z0-9_]+$")
 SKIP_FILES = {"reference.py", "__pycache__", ".ipynb_checkpoints"}
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
-CONFIG_TEMPLATE = '''"""nbgrader configuration written by `crmlab course build` (rebuilt each time; edit course/ instead)."""
-
+CONFIG_TEMPLATE = (
+    '"""nbgrader configuration written by `crmlab course build` (rebuilt each time; edit course/ instead)."""\n'
+    '''
 c = get_config()  # noqa: F821 - provided by nbgrader
 c.CourseDirectory.course_id = "{course_id}"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
@@ -60,6 +61,7 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 '''
+)
 
 
 def find_assignments(course: str | os.PathLike) -> list[Path]:
@@ -88,8 +90,9 @@ def convert_notebook(md_path: str | os.PathLike):
     md_path = Path(md_path)
     try:
         nb = jupytext.read(md_path, fmt="md:myst")
-    except Exception as exc:  # jupytext raises many types on bad input
-        raise UsageError(f"cannot parse {md_path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+    except Exception as exc:  # noqa: BLE001 - jupytext raises many types on bad input; all mean "cannot parse"
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UsageError(f"cannot parse {md_path}: {why}") from None
     nb.nbformat, nb.nbformat_minor = 4, 5
     nb.metadata = {"kernelspec": dict(KERNELSPEC),
                    "language_info": {"name": "python"}}

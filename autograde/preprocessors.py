@@ -137,7 +137,7 @@ class GuardedExecute(Execute):
             self._stopped_reason = (f"not run: an earlier cell ran past the {limit} s limit and "
                                     f"ignored the interrupt, so the kernel was stopped")
             self._kill_kernel()
-            cell.outputs = list(cell.get("outputs", [])) + [_error(
+            cell.outputs = [*cell.get("outputs", []), _error(
                 STUCK_ENAME, f"cell ran past the {limit} s limit and ignored the interrupt; kernel stopped")]
             return cell, resources
 

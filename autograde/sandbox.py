@@ -40,14 +40,16 @@ DATA_MOUNT = Path("/crmlab-data")  # where bwrap shows the student's data (the c
 ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group", "nsswitch.conf", "hosts",
        "fonts", "alternatives", "mime.types", "ssl")
 PASS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "LANG", "TZ")
-UNSHARE_SCRIPT = r"""
+UNSHARE_SCRIPT = (
+    r"""
 set -e
 exec 3<"$CRMLAB_SB_SCRATCH"
 if [ -n "$CRMLAB_SB_DATA" ]; then exec 4<"$CRMLAB_SB_DATA"; fi
 mount --make-rprivate /
 awk '{print $5}' /proc/self/mountinfo | while read -r m; do mount -o remount,bind,ro "$m" 2>/dev/null || true; done
 for h in $CRMLAB_SB_HIDE; do
-  if [ -d "$h" ]; then mount -t tmpfs -o size=1m,mode=755 crmlab-hidden "$h"; elif [ -f "$h" ]; then mount --bind /dev/null "$h"; fi
+  if [ -d "$h" ]; then mount -t tmpfs -o size=1m,mode=755 crmlab-hidden "$h"; """
+    r"""elif [ -f "$h" ]; then mount --bind /dev/null "$h"; fi
 done
 mount -t tmpfs -o size=512m,mode=1777 crmlab-tmp /tmp
 mkdir -p "$CRMLAB_SB_SCRATCH"; mount --no-canonicalize --bind /proc/self/fd/3 "$CRMLAB_SB_SCRATCH"
@@ -61,6 +63,7 @@ cd "$CRMLAB_SB_CWD"
 unset CRMLAB_SB_SCRATCH CRMLAB_SB_DATA CRMLAB_SB_HIDE CRMLAB_SB_CWD
 exec setpriv --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"
 """
+)
 
 
 def _package_dirs() -> list[Path]:
@@ -69,7 +72,7 @@ def _package_dirs() -> list[Path]:
     for name in PACKAGES:
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.submodule_search_locations:
-            out.append(Path(list(spec.submodule_search_locations)[0]).resolve())
+            out.append(Path(next(iter(spec.submodule_search_locations))).resolve())
     return out
 
 

@@ -29,10 +29,14 @@ AR_ORDERS = [("C1", "2025-01-05", "delivered"), ("C1", "2025-01-28", "delivered"
              ("C4", "2024-12-10", "delivered"), ("C4", "2025-01-15", "delivered"), ("C5", "2025-12-30", "delivered"),
              ("C2", "2025-04-18", "returned")]
 AR_WANT = (4 / 12, 3 / 7)
-AR_CANCELLED = Mistake("cancelled_active", "把取消 cancelled 的订单也算成了活跃 active：只数有效订单 valid orders（delivered / shipped）。")
-AR_RETURNED = Mistake("returned_active", "把退货 returned 的订单也算成了活跃 active：只数有效订单 valid orders（delivered / shipped）。")
-AR_BOTH = Mistake("invalid_active", "把取消 cancelled 和退货 returned 的订单都算成了活跃 active：只数有效订单 valid orders。")
-AR_DECEMBER = Mistake("december_start", "把 12 月也当成了起点月份：只有 1–11 月有下一个月可比，分母是 1–11 月的活跃客户数。")
+AR_CANCELLED = Mistake("cancelled_active", "把取消 cancelled 的订单也算成了活跃 active："
+                                           "只数有效订单 valid orders（delivered / shipped）。")
+AR_RETURNED = Mistake("returned_active", "把退货 returned 的订单也算成了活跃 active："
+                                         "只数有效订单 valid orders（delivered / shipped）。")
+AR_BOTH = Mistake("invalid_active", "把取消 cancelled 和退货 returned 的订单都算成了活跃 active："
+                                    "只数有效订单 valid orders。")
+AR_DECEMBER = Mistake("december_start", "把 12 月也当成了起点月份："
+                                        "只有 1–11 月有下一个月可比，分母是 1–11 月的活跃客户数。")
 AR_AVERAGED = Mistake("averaged", "对各月保持率取了平均：题目要求合并 pooled——先把分子、分母各自相加再相除。")
 AR_WRONG_R = {5 / 8: AR_CANCELLED, 4 / 8: AR_RETURNED, 6 / 9: AR_BOTH, 3 / 9: AR_DECEMBER,
               (1 / 3 + 1 + 0 + 1) / 4: AR_AVERAGED}
@@ -40,13 +44,18 @@ CB_ADD_FIRST = Mistake("add_then_retain", "N_1 = 95：你先加了 A 再乘 r。
                                           "（本月新客本月都还在），N_1 应为 100。")
 PARETO_INVALID = Mistake("invalid_orders", "取消 cancelled / 退货 returned 的订单被算进了收入：只用 status 为 "
                                             "delivered 或 shipped 的有效订单。")
-PARETO_NO_FX = Mistake("no_fx", "收入没有换算成人民币：revenue = order_total × fx_rate_to_cny（各店币种不同）。")
+PARETO_NO_FX = Mistake("no_fx", "收入没有换算成人民币："
+                                "revenue = order_total × fx_rate_to_cny（各店币种不同）。")
 GINI_DESC = Mistake("descending", "得到 −0.72：公式要求 x 按升序 ascending 排序。")
 EMAIL_NO_STRIP = Mistake("no_strip", "e-mail 没有去掉首尾空白：先 .str.strip() 再 .str.lower()。")
-LINK_EMPTY = Mistake("empty_links", "两条 e-mail 为空的记录被合并成了同一人：空值不是身份，空 e-mail / 空电话不能用来连接。")
-LINK_EMAIL_ONLY = Mistake("email_only", "第 2、3 条记录的电话 '+86 139 1111 2222' 与 '13911112222' 规范化后相同，应属同一人；"
-                                         "第 1 条经由第 2 条（e-mail 相同）也连到第 3 条。先用 normalise_phone 规范化，"
-                                         "再求传递闭包 connected components：重复“按 e-mail 组、按电话组取最小标签”直到标签不再变化。")
+LINK_EMPTY = Mistake("empty_links", "两条 e-mail 为空的记录被合并成了同一人："
+                                    "空值不是身份，空 e-mail / 空电话不能用来连接。")
+LINK_EMAIL_ONLY = Mistake("email_only", "第 2、3 条记录的电话 '+86 139 1111 2222' 与 '13911112222' "
+                                         "规范化后相同，应属同一人；"
+                                         "第 1 条经由第 2 条（e-mail 相同）也连到第 3 条。"
+                                         "先用 normalise_phone 规范化，"
+                                         "再求传递闭包 connected components："
+                                         "重复“按 e-mail 组、按电话组取最小标签”直到标签不再变化。")
 
 # Fixture for pareto_table: the lecture's worked example, revenues 500, 300, 120, 30, 20, 10, 8, 6, 4, 2 CNY,
 # spread over currencies, with a cancelled and a returned order that must not count.
@@ -94,7 +103,8 @@ def check_customer_base(customer_base) -> None:
         fail(f"讲义例题 worked example：N_12 应为 919.28，你的是 {path[12]:.2f}。检查递推公式和循环次数。")
     decay = customer_base(500, 0, 0.9, 3)
     if not np.allclose(decay, [500, 450, 405, 364.5]):
-        fail(f"N0=500, A=0, r=0.9, T=3 应得 [500, 450, 405, 364.5]，你的是 {np.round(decay, 4).tolist()}：N0 用上了吗？")
+        fail(f"N0=500, A=0, r=0.9, T=3 应得 [500, 450, 405, 364.5]，"
+             f"你的是 {np.round(decay, 4).tolist()}：N0 用上了吗？")
     long_run = customer_base(0, 100, 0.95, 400)
     if not np.isclose(long_run[-1], 2000, rtol=1e-6):
         fail(f"长期应趋近稳态 N* = A/(1-r) = 2000，你的 N_400 = {long_run[-1]:.2f}。")
@@ -105,7 +115,8 @@ def check_customer_base(customer_base) -> None:
 
 def _ar_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
     customers = pd.DataFrame(AR_CUSTOMERS).astype({"signup_date": "datetime64[s]"})
-    orders = pd.DataFrame(AR_ORDERS, columns=["customer_id", "order_ts", "status"]).astype({"order_ts": "datetime64[s]"})
+    orders = pd.DataFrame(AR_ORDERS, columns=["customer_id", "order_ts", "status"]).astype(
+        {"order_ts": "datetime64[s]"})
     orders.insert(0, "order_id", [f"O{i:03d}" for i in range(len(orders))])
     return customers, orders
 
@@ -119,14 +130,17 @@ def check_acquisition_retention(acquisition_retention) -> None:
     A, r = number(result[0], name="A"), number(result[1], name="r")
     if not np.isclose(A, AR_WANT[0]):
         hint = "是不是除以了 11 或者数了当年下单的客户？" if not np.isclose(A, 4) else "A 是每月平均，别忘了除以 12。"
-        fail(f"检查用的小数据（AR_CUSTOMERS）里 2025 年注册了 4 位客户，A 应为 4/12 ≈ 0.3333，你的是 {A:.4f}。{hint}")
+        fail(f"检查用的小数据（AR_CUSTOMERS）里 2025 年注册了 4 位客户，"
+             f"A 应为 4/12 ≈ 0.3333，你的是 {A:.4f}。{hint}")
     if r > 1:
         fail(f"r = {r}：保持率是比例 proportion（0–1），不是百分数。")
     if not np.isclose(r, AR_WANT[1]):
         for wrong, mistake in AR_WRONG_R.items():
             if np.isclose(r, wrong):
-                mistake.fail(f"检查用的小数据（autograde.tasks.foundations.AR_ORDERS）中 r 应为 3/7 ≈ 0.4286，你的是 {r:.4f}：")
-        fail(f"检查用的小数据（autograde.tasks.foundations.AR_ORDERS）中 r 应为 3/7 ≈ 0.4286，你的是 {r:.4f}。按月份去重 distinct customers，"
+                mistake.fail(f"检查用的小数据（autograde.tasks.foundations.AR_ORDERS）中 "
+                             f"r 应为 3/7 ≈ 0.4286，你的是 {r:.4f}：")
+        fail(f"检查用的小数据（autograde.tasks.foundations.AR_ORDERS）中 r 应为 3/7 ≈ 0.4286，你的是 {r:.4f}。"
+             "按月份去重 distinct customers，"
              "只用 year 当年的 1–11 月作起点月，并且合并 pooled 计算。")
     passed("任务 2 acquisition_retention")
 
@@ -237,7 +251,7 @@ def check_normalise(normalise_email, normalise_phone) -> None:
             fail(f"{name} 应返回 pandas Series（got {type(out).__name__}）。")
         if list(out.index) != list(raw.index):
             fail(f"{name} 的结果要保留输入的索引 index 和顺序。")
-        for (given, want), got in zip(cases, out.tolist()):
+        for (given, want), got in zip(cases, out.tolist(), strict=True):
             if name == "normalise_email" and got != want and got.strip() == want:
                 EMAIL_NO_STRIP.fail(f"normalise_email({given!r}) 应为 {want!r}，你的是 {got!r}。")
             if got != want:
@@ -333,7 +347,8 @@ q2 = Task(
     rules={"A_2024": Close(EXACT), "r_2024": Close(EXACT), "A": Close(EXACT), "r": Close(EXACT),
            "N_star": Close(EXACT)},
     produce=lambda world, acquisition_retention, A, r, N_star: {
-        **dict(zip(("A_2024", "r_2024"), map(float, acquisition_retention(world.customers, world.orders, year=2024)))),
+        **dict(zip(("A_2024", "r_2024"), map(float, acquisition_retention(world.customers, world.orders, year=2024)),
+                   strict=False)),
         "A": float(A), "r": float(r), "N_star": float(N_star)},
     formative=lambda world, acquisition_retention, A, r, N_star: (
         check_acquisition_retention(acquisition_retention), check_steady_state(A, r, N_star)),

@@ -33,7 +33,8 @@ def acquisition_retention(customers, orders, *, year=2025, statuses=VALID, last_
     base = act[act["month"] <= last_month]
     kept = base.merge(act.assign(month=act["month"] - 1), on=["customer_id", "month"])
     if not pooled:
-        rates = kept.groupby("month").size().reindex(base["month"].unique(), fill_value=0) / base.groupby("month").size()
+        kept_n = kept.groupby("month").size().reindex(base["month"].unique(), fill_value=0)
+        rates = kept_n / base.groupby("month").size()
         return float(A), float(rates.mean())
     return float(A), len(kept) / len(base)
 

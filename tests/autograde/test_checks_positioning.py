@@ -131,7 +131,8 @@ def test_pyramid_mistakes():
 
 @pytest.mark.parametrize("wrong, match", [
     (lambda m, a, n: "ideal" if m and a and n else "drop", "'contact'"),
-    (lambda m, a, n: "contact" if m and not (a or n) else man_class(m, a, n), "money=True, authority=False, need=False"),
+    (lambda m, a, n: "contact" if m and not (a or n) else man_class(m, a, n),
+     "money=True, authority=False, need=False"),
     (lambda m, a, n: man_class(m, a, n).upper(), "小写"),
     (lambda m, a, n: man_class(m is True, a is True, n is True), "numpy"),
 ])
@@ -186,7 +187,8 @@ def test_reference_passes_the_checks(capsys):
 
 def test_reference_man_table_and_precision():
     ref = _reference()
-    leads = pd.DataFrame({"man_money": [True, True, False, False, True], "man_authority": [True, False, False, True, True],
+    leads = pd.DataFrame({"man_money": [True, True, False, False, True],
+                          "man_authority": [True, False, False, True, True],
                           "man_need": [True, True, False, False, True], "converted": [True, False, False, True, False]})
     table = ref.man_table(leads)
     pc.check_man_table(table, 5)

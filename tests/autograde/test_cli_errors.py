@@ -33,7 +33,8 @@ def built(fixture_course, tmp_path):
 
 
 def test_build_missing_course_dir(capsys, tmp_path):
-    assert "does not exist" in _fails(capsys, ["course", "build", "--out", tmp_path / "o", "--course", tmp_path / "nope"])
+    assert "does not exist" in _fails(capsys, ["course", "build", "--out", tmp_path / "o",
+                                               "--course", tmp_path / "nope"])
     assert not (tmp_path / "o").exists()
 
 
@@ -67,7 +68,8 @@ def test_class_init_bad_roster(capsys, built, tmp_path, content, message):
 
 
 def test_class_init_unreadable_roster(capsys, built, tmp_path):
-    assert "cannot read roster" in _fails(capsys, ["class", "init", "--course-dir", built, "--roster", tmp_path / "no.csv"])
+    assert "cannot read roster" in _fails(capsys, ["class", "init", "--course-dir", built,
+                                                   "--roster", tmp_path / "no.csv"])
     assert not (built / ".crmlab").exists()
 
 
@@ -75,7 +77,8 @@ def test_class_init_unbuilt_course(capsys, tmp_path):
     (tmp_path / "empty").mkdir()
     roster = tmp_path / "r.csv"
     roster.write_text("student_id\na1\n")
-    assert "not a built course" in _fails(capsys, ["class", "init", "--course-dir", tmp_path / "empty", "--roster", roster])
+    assert "not a built course" in _fails(capsys, ["class", "init", "--course-dir", tmp_path / "empty",
+                                                   "--roster", roster])
 
 
 def test_grade_errors(capsys, built, tmp_path):
@@ -87,7 +90,8 @@ def test_grade_errors(capsys, built, tmp_path):
     assert main(["class", "init", "--course-dir", str(built), "--roster", str(roster)]) == 0
     capsys.readouterr()
     assert "unknown assignment" in _fails(capsys, ["grade", "99_nope", "--course-dir", built, "--submissions", subs])
-    assert "not found" in _fails(capsys, ["grade", "01_fixture", "--course-dir", built, "--submissions", tmp_path / "x"])
+    assert "not found" in _fails(capsys, ["grade", "01_fixture", "--course-dir", built,
+                                          "--submissions", tmp_path / "x"])
     (tmp_path / "notzip.txt").write_text("x")
     assert "folder or a .zip" in _fails(capsys, ["grade", "01_fixture", "--course-dir", built,
                                                  "--submissions", tmp_path / "notzip.txt"])

@@ -169,8 +169,9 @@ def test_exact_parts_do_not_depend_on_the_split():
 
 def test_cli_streams_and_prints_the_in_memory_summary(tmp_path):
     out = tmp_path / "w"
-    res = subprocess.run([sys.executable, "-m", "crmlab.autograde.cli", "simulate", "--customers", "600", "--months", "5",
-                          "--seed", "8", "--workers", "2", "--out", str(out)], capture_output=True, text=True,
+    res = subprocess.run([sys.executable, "-m", "crmlab.autograde.cli", "simulate", "--customers", "600",
+                          "--months", "5", "--seed", "8", "--workers", "2", "--out", str(out)],
+                         capture_output=True, text=True,
                          timeout=300)
     assert res.returncode == 0, res.stderr
     world = simulator.simulate(n_customers=600, end="2024-06-01", seed=8)
