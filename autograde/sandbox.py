@@ -232,6 +232,7 @@ def kernel_manager_class(box: Sandbox, *, scratch: Path, data: Path | None):
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             kw["env"] = box.environment(scratch=scratch, data=data)
+            kw["stdout"] = kw["stderr"] = subprocess.DEVNULL  # the kernel talks over its sockets; its banner is noise
             kw["cwd"] = str(scratch / "work")
             wrapped = box.command(list(kernel_cmd), scratch=scratch, data=data, cwd=scratch / "work")
             return await super()._async_launch_kernel(wrapped, **kw)
