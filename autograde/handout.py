@@ -11,15 +11,14 @@ only while its files match their recorded hashes and its observed tables match w
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from crmlab.autograde.errors import UsageError
 from crmlab.autograde.layout import CourseLayout
 from crmlab.labs.data import MANIFEST, VARIANTS, DataError, check_data, make_world, read_manifest, simulator_fingerprint
+from crmlab.simulator.world import atomic_folder
 
 
 class WorldMismatch(UsageError):
@@ -97,8 +96,7 @@ def keep_world(layout: CourseLayout, student_id: str, *, seed: int, data_quality
         return None
     world = (factory or make_world)(int(seed), bool(data_quality))
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    try:
+    with atomic_folder(path, force=True) as tmp:
         world.save(tmp, force=True)
         got = observed(recorded(tmp), data_quality)
         if want and got != want:
@@ -106,11 +104,6 @@ def keep_world(layout: CourseLayout, student_id: str, *, seed: int, data_quality
                 f"{student_id}: the world kept at {path} is missing or changed, and this simulator "
                 f"(fingerprint {simulator_fingerprint()}) regenerates other {sub} tables than were handed out; "
                 f"restore {path.parent} from a backup or install the simulator the class started with")
-        if path.exists():
-            shutil.rmtree(path)
-        os.replace(tmp, path)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return world
 
 
@@ -124,8 +117,7 @@ def write_handout(layout: CourseLayout, student_id: str) -> Path:
 
     target = layout.handout(student_id)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
+    with atomic_folder(target, force=True) as tmp:
         files = {}
         for dq, sub in VARIANTS.items():
             source = layout.world(student_id, dq)
@@ -139,9 +131,4 @@ def write_handout(layout: CourseLayout, student_id: str) -> Path:
         manifest = {"student_id": student_id, "course": COURSE_ID, "files": dict(sorted(files.items()))}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         tmp.chmod(0o755)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return target
