@@ -5,7 +5,7 @@ A submission folder (nbgrader's ``submitted/<student>/<assignment>/``, a folder 
 Each student's notebook is then checked against the source and release notebooks and rewritten, outputs
 cleared, into the grader's intake folder; everything unusual becomes a one-line note for the student's
 status: a misnamed notebook, malformed JSON (graded as the blank release), deleted, reordered or edited
-cells, a changed kernel, or answer cells that reach for the grader's hidden-test API.
+cells, a changed kernel, or answer cells that reach for the grader's answer channel or modules.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def _compare(nb, source, release, intake: Intake) -> None:
                         and not c.get("metadata", {}).get("nbgrader", {}).get("locked"))
     if TAMPER_RE.search(answers):
         intake.flagged = True
-        intake.notes.append("flagged for review: answer cells use the grader's hidden-test API")
+        intake.notes.append("flagged for review: answer cells reach for the grader's answer channel or modules")
 
 
 def sanitise(student_id: str, candidates: list[Path], *, expected_name: str, source, release,
