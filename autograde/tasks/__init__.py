@@ -87,6 +87,7 @@ class Task:
 
     def answers(self, **objects) -> dict:
         """The named answers of ``objects`` (the student's or a reference's), exactly the rules' names."""
+        __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
         answers = self.produce(**objects)
         if set(answers) != set(self.rules):
             raise ValueError(f"{self.grade_id}: produce gave {sorted(answers)}, rules name {sorted(self.rules)}")
@@ -94,6 +95,7 @@ class Task:
 
     def check(self, **objects) -> None:
         """The test cell's one call: record the answers for the grader, then run the formative check."""
+        __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
         from crmlab.autograde.answers import record
 
         record(self.grade_id, self.answers(**objects))
