@@ -79,7 +79,9 @@ def run(args) -> int:
         raise UsageError(f"cannot read the dates {args.start!r} / {args.end!r}; use YYYY-MM-DD") from None
     seed = args.seed
     if args.student is not None:
-        key = args.course_key or os.environ.get("CRMLAB_COURSE_KEY")
+        from crmlab.autograde.layout import ENV_COURSE_KEY
+
+        key = args.course_key or os.environ.get(ENV_COURSE_KEY)
         if not key:
             raise UsageError("--student needs --course-key (or env CRMLAB_COURSE_KEY)")
         if not args.student.strip():
