@@ -14,7 +14,7 @@ from itertools import islice
 import numpy as np
 import pandas as pd
 
-from . import assemble, calendar, callcentre, campaigns as camp, catalog, identities, quality, schema, voice
+from . import assemble, calendar, callcentre, campaigns as camp, catalog, identities, latent, quality, schema, voice
 from .blocks import Context, simulate_block
 from .config import BLOCK_SIZE, CROSS_BORDER_LOCALES, SimConfig
 from .incidents import CATEGORIES
@@ -204,7 +204,7 @@ def make_config(*, start="2024-01-01", end="2026-01-01", locales=CROSS_BORDER_LO
 def world_params(config: SimConfig) -> dict:
     """The generation record kept in ``truth/params.json`` (without format and hashes)."""
     return {"config": config.to_json(), "seed": config.seed, "versions": package_versions(),
-            "simulator_hash": source_hash(), "block_size": BLOCK_SIZE}
+            "simulator_hash": source_hash(), "block_size": BLOCK_SIZE, "population": latent.population(config.mode)}
 
 
 def campaign_counts(contacts: pd.DataFrame, orders: pd.DataFrame, n_campaigns: int) -> tuple[np.ndarray, np.ndarray]:

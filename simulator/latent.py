@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import calendar
+from . import calendar, lifecycle
 
 # persona: (share among B2C, rate mean /week, rate shape, basket mean CNY, price sensitivity mean,
 #           satisfaction baseline mean). Rates are Gamma; heterogeneity within persona is wide on purpose.
@@ -25,6 +25,14 @@ WHOLESALER = ("wholesaler", 0.250, 3.0, 2600.0, 0.50, 0.60)
 # BG/NBD and Gamma-Gamma parameters: CDNOW fits (Fader, Hardie & Lee 2005), weeks; spend in value units.
 BTYD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "gamma": 15.44}
 BTYD_VALUE_CNY = 5.0  # CNY per Gamma-Gamma value unit (mean spend ≈ 35.2 units ≈ 176 CNY)
+# heterogeneity around each persona's means: basket × LogNormal(BASKET_LOG_MEAN, BASKET_LOG_SD); price
+# sensitivity ~ Beta(PS_CONCENTRATION × mean, PS_CONCENTRATION × (1 − mean)); satisfaction ~ Normal(mean, SAT_SD)
+BASKET_LOG_MEAN, BASKET_LOG_SD = -0.08, 0.4
+PS_CONCENTRATION = 4.0
+SAT_SD = 0.6
+MIXED_BTYD_SHARE = 0.5  # in mixed mode, each customer follows BG/NBD with this probability
+PERSONA_FIELDS = ("rate_mean_week", "rate_shape", "basket_mean_cny", "price_sensitivity_mean",
+                  "sat_baseline_mean")  # the columns of PERSONAS after the share, and of WHOLESALER after the name
 CHANNELS = ("search", "social", "referral", "marketplace", "livestream", "direct")
 CHANNEL_P = (0.26, 0.20, 0.10, 0.24, 0.12, 0.08)
 
@@ -64,15 +72,15 @@ def draw_population(*, ids: np.ndarray, shops: pd.DataFrame, shop_weight: np.nda
     rate_mean, rate_shape, basket_cny, ps_mean, sat_mean = params.T
     lam = rng.gamma(rate_shape, rate_mean / rate_shape)
     fx = shops["fx_rate_to_cny"].to_numpy()[shop_idx]
-    basket = basket_cny * np.exp(rng.normal(-0.08, 0.4, n)) / fx
-    ps = np.clip(rng.beta(4 * ps_mean, 4 * (1 - ps_mean)), 0.01, 0.99)
-    sat = rng.normal(sat_mean, 0.6)
+    basket = basket_cny * np.exp(rng.normal(BASKET_LOG_MEAN, BASKET_LOG_SD, n)) / fx
+    ps = np.clip(rng.beta(PS_CONCENTRATION * ps_mean, PS_CONCENTRATION * (1 - ps_mean)), 0.01, 0.99)
+    sat = rng.normal(sat_mean, SAT_SD)
 
     mechanism = np.full(n, "lifecycle", dtype=object)
     if mode == "btyd":
         mechanism[:] = "btyd"
     elif mode == "mixed":
-        mechanism[rng.random(n) < 0.5] = "btyd"
+        mechanism[rng.random(n) < MIXED_BTYD_SHARE] = "btyd"
     is_btyd = mechanism == "btyd"
     p_drop = np.full(n, np.nan)
     nu = np.full(n, np.nan)
@@ -90,6 +98,32 @@ def draw_population(*, ids: np.ndarray, shops: pd.DataFrame, shop_weight: np.nda
         "persona": persona, "lambda_week": lam, "basket_mean": basket, "price_sensitivity": ps,
         "sat_baseline": sat, "p_dropout": p_drop, "gg_nu": nu,
     })
+
+
+def population(mode: str) -> dict:
+    """The population parameters mode ``mode`` draws customers' purchase processes from (``truth/params.json``).
+
+    ``btyd`` for BG/NBD customers (btyd and mixed modes): λ ~ Gamma(r, rate α) per week, dropout p ~ Beta(a, b),
+    spend per order ~ Gamma(p, rate ν) value units, ν ~ Gamma(q, rate γ), × ``value_cny`` CNY. ``lifecycle``
+    for stage-machine customers (lifecycle and mixed modes): the persona mixture, the wholesaler (B2B, share
+    per shop in ``shops.b2b_share``), the heterogeneity around them and the stage machine's rates
+    (``lifecycle.stage_machine``). Every number is read from the constants the generator draws with.
+    """
+    out: dict = {}
+    if mode == "mixed":
+        out["btyd_share"] = MIXED_BTYD_SHARE
+    if mode in ("btyd", "mixed"):
+        out["btyd"] = {**BTYD, "value_cny": BTYD_VALUE_CNY, "time_unit": "week"}
+    if mode in ("lifecycle", "mixed"):
+        out["lifecycle"] = {
+            "personas": {k: {"share_of_b2c": v[0], **dict(zip(PERSONA_FIELDS, v[1:], strict=True))}
+                         for k, v in PERSONAS.items()},
+            "wholesaler": dict(zip(PERSONA_FIELDS, WHOLESALER[1:], strict=True)),
+            "heterogeneity": {"basket_log_mean": BASKET_LOG_MEAN, "basket_log_sd": BASKET_LOG_SD,
+                              "price_sensitivity_concentration": PS_CONCENTRATION, "sat_baseline_sd": SAT_SD},
+            "stages": lifecycle.stage_machine(),
+        }
+    return out
 
 
 def _draw_locales(shops: pd.DataFrame, shop_idx: np.ndarray, rng: np.random.Generator) -> np.ndarray:

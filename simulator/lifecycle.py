@@ -33,6 +33,19 @@ EXIT_SLOPE = -1.0                                   # dissatisfied customers lea
 FWD_TARGET = np.array([1, 2, 3, 2])
 
 
+def stage_machine() -> dict:
+    """The stage machine's rates as JSON (``truth/params.json`` → ``population.lifecycle.stages``).
+
+    Lists run over the living stages exploration, formation, stability, decline; hazards are weekly
+    P = base × exp(slope × (satisfaction − 0.5)), capped at 0.9 (see ``_hazards``).
+    """
+    return {"names": list(STAGE_NAMES[:TERMINATED]), "rate_mult": RATE_MULT.tolist(),
+            "basket_mult": BASKET_MULT.tolist(), "price_sensitivity_mult": PRICE_SENS_MULT.tolist(),
+            "forward_base": FWD_BASE.tolist(), "forward_slope": FWD_SLOPE.tolist(),
+            "forward_target": [STAGE_NAMES[i] for i in FWD_TARGET], "exit_base": EXIT_BASE.tolist(),
+            "exit_slope": EXIT_SLOPE, "sat_persistence": RHO, "sat_noise_sd": SAT_NOISE}
+
+
 def _hazards(stage: np.ndarray, s: np.ndarray, boost: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weekly P(move forward), P(exit) and the target stage for alive customers in ``stage`` (0–3).
 

@@ -289,6 +289,34 @@ TRUTH: dict[str, dict[str, Column]] = {
     },
 }
 
+# truth/params.json: key -> meaning (dotted keys are nested; a world holds the population keys of its mode).
+PARAMS: dict[str, str] = {
+    "config": "the world's keywords (n_customers, n_shops, start, end, mode, locales, data_quality, seed)",
+    "seed": "root of every random stream",
+    "versions": "versions of python, numpy, pandas, pyarrow, faker and crmlab that wrote the world",
+    "simulator_hash": "SHA-256 (16 hex digits) of the simulator's source files",
+    "block_size": "customers per generation block",
+    "format": "parquet | csv",
+    "hashes": "table (\"orders\", \"truth/orders\") → SHA-256 of its file",
+    "population": "the population parameters the world's mode draws customers from (the generator's own "
+                  "constants), to set fitted models beside",
+    "population.btyd_share": "mixed mode: probability that a customer follows BG/NBD (else the lifecycle)",
+    "population.btyd": "btyd and mixed modes: BG/NBD r, alpha (λ ~ Gamma(r, rate α) per week), a, b (dropout "
+                       "p ~ Beta(a, b) after each repeat purchase) and Gamma-Gamma p, q, gamma (spend per order ~ "
+                       "Gamma(p, rate ν), ν ~ Gamma(q, rate γ)) in value units of value_cny CNY; time_unit week",
+    "population.lifecycle.personas": "lifecycle and mixed modes, B2C: persona → share_of_b2c, rate_mean_week, "
+                                     "rate_shape (rate ~ Gamma(shape, mean)), basket_mean_cny, "
+                                     "price_sensitivity_mean, sat_baseline_mean",
+    "population.lifecycle.wholesaler": "the B2B persona, same fields (B2B share per shop: shops.b2b_share)",
+    "population.lifecycle.heterogeneity": "basket × LogNormal(basket_log_mean, basket_log_sd); price sensitivity "
+                                          "~ Beta with concentration price_sensitivity_concentration; "
+                                          "satisfaction baseline ~ Normal(mean, sat_baseline_sd)",
+    "population.lifecycle.stages": "stage machine over names (exploration…decline): rate_mult, basket_mult, "
+                                   "price_sensitivity_mult; weekly hazards base × exp(slope × (satisfaction − "
+                                   "0.5)), capped at 0.9: forward_base/forward_slope to forward_target, exit_base/"
+                                   "exit_slope; satisfaction AR(1) sat_persistence, sat_noise_sd",
+}
+
 # String ids: column -> (prefix, digits). Ids are assigned after blocks are joined, in customer order.
 ID_FORMATS = {
     "shop_id": ("S", 2), "product_id": ("P", 5), "customer_id": ("C", 7), "order_id": ("O", 8),
@@ -321,6 +349,9 @@ def render_markdown() -> str:
             lines += [f"### `{name}`", "", "| column | dtype | meaning |", "|---|---|---|"]
             lines += [f"| `{c}` | {d} | {m.replace('|', '/')} |" for c, (d, m) in cols.items()]
             lines.append("")
+    lines += ["## `truth/params.json`", "", "| key | meaning |", "|---|---|"]
+    lines += [f"| `{k}` | {m.replace('|', '/')} |" for k, m in PARAMS.items()]
+    lines.append("")
     return "\n".join(lines)
 
 

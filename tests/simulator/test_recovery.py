@@ -35,11 +35,13 @@ def btyd_world():
     return simulator.simulate(n_customers=20_000, n_shops=1, mode="btyd", seed=21, workers=2)
 
 
-@pytest.mark.slow
-def test_bgnbd_recovers_r_and_alpha_within_5_percent(btyd_world):
+@pytest.fixture(scope="module")
+def bgnbd_fit(btyd_world):
+    """BG/NBD (r, alpha, a, b) fitted to the orders of the truth's btyd customers, weeks."""
     w = btyd_world
     end = pd.Timestamp(w.truth.params["config"]["end"])
-    o = w.orders.sort_values(["customer_id", "order_ts"])
+    btyd_ids = w.truth.customers.loc[w.truth.customers["mechanism"] == "btyd", "customer_id"]
+    o = w.orders[w.orders["customer_id"].isin(btyd_ids)].sort_values(["customer_id", "order_ts"])
     g = o.groupby("customer_id")["order_ts"]
     first, last, n = g.min(), g.max(), g.size()
     x = (n - 1).to_numpy(float)
@@ -47,10 +49,23 @@ def test_bgnbd_recovers_r_and_alpha_within_5_percent(btyd_world):
     T = ((end - first).dt.total_seconds() / WEEK).to_numpy()
     fit = minimize(bgnbd_negll, np.log([0.5, 5.0, 1.0, 2.0]), args=(x, t_x, T), method="Nelder-Mead",
                    options={"maxiter": 4000, "xatol": 1e-6, "fatol": 1e-6})
-    r, alpha, a, b = np.exp(fit.x)
-    assert abs(r / BTYD["r"] - 1) < 0.05, r
-    assert abs(alpha / BTYD["alpha"] - 1) < 0.05, alpha
-    assert abs(a / BTYD["a"] - 1) < 0.25 and abs(b / BTYD["b"] - 1) < 0.25, (a, b)
+    return dict(zip(("r", "alpha", "a", "b"), np.exp(fit.x), strict=True))
+
+
+@pytest.mark.slow
+def test_bgnbd_recovers_r_and_alpha_within_5_percent(bgnbd_fit):
+    assert abs(bgnbd_fit["r"] / BTYD["r"] - 1) < 0.05, bgnbd_fit
+    assert abs(bgnbd_fit["alpha"] / BTYD["alpha"] - 1) < 0.05, bgnbd_fit
+    assert abs(bgnbd_fit["a"] / BTYD["a"] - 1) < 0.25 and abs(bgnbd_fit["b"] / BTYD["b"] - 1) < 0.25, bgnbd_fit
+
+
+@pytest.mark.slow
+def test_fitted_bgnbd_is_near_the_population_stated_in_params(btyd_world, bgnbd_fit):
+    """What an instructor shows: the fit beside ``truth.params["population"]["btyd"]`` (no code read)."""
+    stated = btyd_world.truth.params["population"]["btyd"]
+    assert set(stated) >= {"r", "alpha", "a", "b", "p", "q", "gamma"}
+    for k, tol in (("r", 0.05), ("alpha", 0.05), ("a", 0.25), ("b", 0.25)):
+        assert abs(bgnbd_fit[k] / stated[k] - 1) < tol, (k, bgnbd_fit[k], stated[k])
 
 
 @pytest.mark.slow

@@ -154,6 +154,40 @@ def test_output_does_not_depend_on_workers():
         pd.testing.assert_frame_equal(one.truth.tables[name], two.truth.tables[name], obj=name)
 
 
+@pytest.mark.parametrize("mode", ["lifecycle", "btyd", "mixed"])
+def test_params_state_the_population_the_mode_draws_from(tmp_path, mode):
+    from crmlab.simulator import latent, lifecycle
+
+    path = simulator.simulate(n_customers=300, end="2024-04-01", mode=mode, seed=1).save(tmp_path / "w")
+    pop = json.loads((path / "truth" / "params.json").read_text())["population"]
+    assert set(pop) == {"lifecycle": {"lifecycle"}, "btyd": {"btyd"},
+                        "mixed": {"btyd_share", "btyd", "lifecycle"}}[mode]
+    if mode == "mixed":
+        assert pop["btyd_share"] == latent.MIXED_BTYD_SHARE
+    if "btyd" in pop:
+        assert pop["btyd"] == {**latent.BTYD, "value_cny": latent.BTYD_VALUE_CNY, "time_unit": "week"}
+    if "lifecycle" in pop:
+        life = pop["lifecycle"]
+        assert {k: [v["share_of_b2c"], *(v[f] for f in latent.PERSONA_FIELDS)]
+                for k, v in life["personas"].items()} == {k: list(v) for k, v in latent.PERSONAS.items()}
+        assert [life["wholesaler"][f] for f in latent.PERSONA_FIELDS] == list(latent.WHOLESALER[1:])
+        assert life["heterogeneity"] == {"basket_log_mean": latent.BASKET_LOG_MEAN,
+                                         "basket_log_sd": latent.BASKET_LOG_SD, "sat_baseline_sd": latent.SAT_SD,
+                                         "price_sensitivity_concentration": latent.PS_CONCENTRATION}
+        st = life["stages"]
+        for key, const in (("rate_mult", lifecycle.RATE_MULT), ("basket_mult", lifecycle.BASKET_MULT),
+                           ("price_sensitivity_mult", lifecycle.PRICE_SENS_MULT), ("forward_base", lifecycle.FWD_BASE),
+                           ("forward_slope", lifecycle.FWD_SLOPE), ("exit_base", lifecycle.EXIT_BASE)):
+            assert st[key] == const.tolist(), key
+        assert st["names"] == list(schema.STAGES[:4])
+        assert st["forward_target"] == [schema.STAGES[i] for i in lifecycle.FWD_TARGET]
+        assert (st["exit_slope"], st["sat_persistence"], st["sat_noise_sd"]) == (
+            lifecycle.EXIT_SLOPE, lifecycle.RHO, lifecycle.SAT_NOISE)
+    documented = {k.split(".")[1] for k in schema.PARAMS if k.startswith("population.")}
+    documented |= {k.split(".")[2] for k in schema.PARAMS if k.startswith("population.lifecycle.")}
+    assert set(pop) | set(pop.get("lifecycle", {})) <= documented  # every key is in the data dictionary
+
+
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_save_and_load_round_trip(tmp_path, fmt):
     w = simulator.simulate(n_customers=800, seed=2)
