@@ -17,7 +17,7 @@ from pathlib import Path
 
 from crmlab.autograde.errors import UsageError
 from crmlab.autograde.layout import CourseLayout
-from crmlab.labs.data import MANIFEST, VARIANTS, DataError, check_data, make_world, read_manifest, simulator_fingerprint
+from crmlab.labs.data import MANIFEST, VARIANTS, DataError, check_data, read_manifest, simulator_fingerprint
 from crmlab.simulator.world import atomic_folder
 
 
@@ -73,6 +73,22 @@ def handout_intact(layout: CourseLayout, student_id: str) -> bool:
     return True
 
 
+_PAIR: dict = {}  # the other world of the last simulated pair, until it is asked for
+
+
+def pair_world(seed: int, data_quality: bool):
+    """The grader's default world factory: a student's clean and data-quality worlds come from one simulation
+    (``simulator.simulate_pair``, byte-identical to two), the second held until it is asked for."""
+    key = (int(seed), bool(data_quality))
+    if key not in _PAIR:
+        from crmlab.simulator import simulate_pair
+
+        clean, dirty = simulate_pair(seed=int(seed))
+        _PAIR.clear()
+        _PAIR.update({(int(seed), False): clean, (int(seed), True): dirty})
+    return _PAIR.pop(key)
+
+
 def keep_world(layout: CourseLayout, student_id: str, *, seed: int, data_quality: bool,
                factory: Callable | None = None):
     """Make sure the full world kept for ``student_id`` is there and is the one handed out.
@@ -94,7 +110,7 @@ def keep_world(layout: CourseLayout, student_id: str, *, seed: int, data_quality
     have = intact(path)
     if have is not None and (not want or observed(have, data_quality) == want):
         return None
-    world = (factory or make_world)(int(seed), bool(data_quality))
+    world = (factory or pair_world)(int(seed), bool(data_quality))
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_folder(path, force=True) as tmp:
         world.save(tmp, force=True)

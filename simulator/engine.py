@@ -164,10 +164,32 @@ def simulate(*, n_customers: int = 10_000, n_shops: int = 6, start="2024-01-01",
     simulator.simulate_to : the same world written straight to disk block by block, in bounded memory
         (byte-identical to ``simulate(...).save(path)``); for worlds of hundreds of thousands of customers.
     """
-    from .world import Truth, World
-
     config = make_config(n_customers=n_customers, n_shops=n_shops, start=start, end=end, mode=mode,
                          locales=locales, data_quality=data_quality, seed=seed)
+    return _world(config, *_joined(config, workers=workers, progress=progress))
+
+
+def simulate_pair(*, workers: int = 1, progress: bool = False, **kwargs):
+    """The clean and the data-quality world of the same keywords, from one simulation.
+
+    Byte-identical to ``simulate(**kwargs, data_quality=False)`` and ``simulate(**kwargs, data_quality=True)``
+    (the data-quality layer works on the finished world), at the cost of one: what a class needs per student.
+
+    Returns
+    -------
+    (World, World)
+        The clean world and the data-quality world, both with their truth.
+    """
+    kwargs.pop("data_quality", None)
+    clean, dirty = make_config(**kwargs, data_quality=False), make_config(**kwargs, data_quality=True)
+    observed, truth = _joined(clean, workers=workers, progress=progress)
+    dq = _world(dirty, {k: v.copy() for k, v in observed.items()}, {k: v.copy() for k, v in truth.items()})
+    return _world(clean, observed, truth), dq
+
+
+def _joined(config: SimConfig, *, workers: int, progress: bool) -> tuple[dict, dict]:
+    """Every block simulated and joined: the observed and truth tables with rendered ids, before any
+    data-quality layer and before conforming to the schema."""
     ctx = build_context(config)
     joined = assemble.concat_blocks(run_blocks(ctx, workers=workers, progress=progress))
     calls = callcentre.queue_calls(joined["observed:calls"], ctx.agents, rng=stream(config.seed, "queue"))
@@ -189,7 +211,14 @@ def simulate(*, n_customers: int = 10_000, n_shops: int = 6, start="2024-01-01",
     shared = {"shops", "products", "agents", "campaigns"}  # also held by the context: copy, don't mutate
     observed = {k: assemble.render_ids(v, inplace=k not in shared) for k, v in observed.items()}
     truth = {k: assemble.render_ids(v, inplace=True) for k, v in truth.items()}
-    if data_quality:
+    return observed, truth
+
+
+def _world(config: SimConfig, observed: dict, truth: dict):
+    """The :class:`World` of ``config`` from joined tables: the data-quality layer if asked, then the schema."""
+    from .world import Truth, World
+
+    if config.data_quality:
         observed, truth = quality.apply_data_quality(observed, truth, rng=stream(config.seed, "quality"))
     observed = {k: assemble.conform(observed.pop(k), schema.OBSERVED[k]) for k in list(observed)}
     truth = {k: assemble.conform(truth.pop(k), schema.TRUTH[k]) for k in list(truth)}
