@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from crmlab.simulator.config import MODES
 
 ACQUIRE_WEEKS = 12  # cohort: first purchase in the first 12 weeks
 HORIZON_WEEKS = 78  # followed for 78 weeks from the start
@@ -39,7 +40,6 @@ TOP_REPEATS = 7  # histogram bins 0, 1, …, 6, 7+
 DECAY_WINDOWS = ((0, 3), (13, 25), (52, 65))  # weeks after each customer's first purchase (inclusive)
 RATIO_WEEKS = ((66, 78), (13, 26))  # calendar weeks 1..78 of the window (numerator, denominator), inclusive
 ONE_TIME = "repeats 0 (one-time buyers)"
-MODES = ("lifecycle", "btyd", "mixed")
 
 
 # ---------------------------------------------------------------- inputs: purchase days ----
@@ -438,13 +438,6 @@ def render(lines: list[list[str]]) -> str:
     return "\n".join(out)
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """Bad arguments: one line on stderr, exit status 2."""
-
-    def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def _int_list(text: str) -> list[int]:
     try:
         out = [int(s) for s in text.split(",") if s.strip()]
@@ -463,27 +456,21 @@ def _modes(text: str) -> list[str]:
     return out
 
 
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return n
-
-
 def parse_args(argv=None) -> argparse.Namespace:
+    """The command line: seeds, customers, modes, parallel jobs (one-line errors, exit 2)."""
+    from crmlab.autograde.cli import OneLineParser
+    from crmlab.simulator.cli import positive_int
+
     p = OneLineParser(prog="bench/fidelity.py",
                       description="Side-by-side fidelity table: CDNOW vs the simulator's default worlds in each "
                                   "mode (same cohort rule: first purchase in the first 12 weeks, 78 weeks "
                                   "followed, BG/NBD on 39 + 39 weeks), with each row's target band.")
     p.add_argument("--seeds", type=_int_list, default=[1, 2], help="comma-separated world seeds (default 1,2)")
-    p.add_argument("--customers", type=_positive, default=20_000,
+    p.add_argument("--customers", type=positive_int, default=20_000,
                    help="customers per world (default 20000; about 9 %% of them form the cohort)")
     p.add_argument("--modes", type=_modes, default=list(MODES),
                    help="comma-separated simulator modes (default lifecycle,btyd,mixed)")
-    p.add_argument("--jobs", type=_positive, default=2, help="worlds simulated in parallel (default 2)")
+    p.add_argument("--jobs", type=positive_int, default=2, help="worlds simulated in parallel (default 2)")
     return p.parse_args(argv)
 
 

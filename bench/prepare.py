@@ -11,7 +11,6 @@ Usage: ``python bench/prepare.py [--students 200] [--assignment 01_crm_foundatio
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sys
@@ -20,30 +19,15 @@ import time
 from pathlib import Path
 
 
-def positive(text: str) -> int:
-    """A whole number ≥ 1 (argparse type)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """Errors as one line and exit status 2."""
-
-    def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def main(argv: list[str] | None = None) -> int:
     """Time enrolment and expected answers for a class; print the figures."""
+    from crmlab.autograde.cli import OneLineParser
+    from crmlab.simulator.cli import positive_int
+
     ap = OneLineParser(prog="bench/prepare.py", description=__doc__.splitlines()[0])
-    ap.add_argument("--students", type=positive, default=200)
+    ap.add_argument("--students", type=positive_int, default=200)
     ap.add_argument("--assignment", default="01_crm_foundations")
-    ap.add_argument("--workers", type=positive, default=None, help="processes (default: all cores)")
+    ap.add_argument("--workers", type=positive_int, default=None, help="processes (default: all cores)")
     args = ap.parse_args(argv)
 
     from crmlab.autograde.build import build_course
