@@ -181,7 +181,7 @@ def _apply_verdict(cell, verdict) -> None:
         if kind == "error":
             evalue = (str(output.get("evalue", "")).splitlines() or [""])[0][:MAX_EVALUE]
             kept.append(NotebookNode(output_type="stream", name="stderr",
-                                     text=f"形式检查 formative check: {output.get('ename', 'Error')}: {evalue}\n"))
+                                     text=f"测试单元 test cell: {output.get('ename', 'Error')}: {evalue}\n"))
         elif kind in ("stream", "display_data"):
             kept.append(output)
     if verdict.passed:
