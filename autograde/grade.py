@@ -5,8 +5,9 @@ the grader kept for the student and their expected answers (:mod:`autograde.prep
 course key), run nbgrader's autograde with the kernel in a sandbox (:mod:`autograde.sandbox`) that sees a
 scratch copy of the submission and the student's handed-out data only, and decide every test cell's verdict
 on the grader's side from the answers the kernel recorded (:mod:`autograde.verdict`); fix the gradebook where
-stock nbgrader leaves it open (deleted cells) and write the status file. A worker lost on the way (killed,
-out of memory) costs only its student a "grader error" record; the pool is replaced. Then nbgrader's
+stock nbgrader leaves it open (deleted cells) and write the status record (:mod:`autograde.records`). A
+worker lost on the way (killed, out of memory) costs only its student a "grader error" record; the pool is
+replaced. Then nbgrader's
 feedback is generated in one batch per worker, and the main process writes ``grades.csv`` and
 ``summary.csv``.
 """
@@ -29,7 +30,7 @@ from crmlab.autograde import gradebook, submissions
 from crmlab.autograde.build import root_cause
 from crmlab.autograde.errors import UsageError
 from crmlab.autograde.layout import CourseLayout
-from crmlab.autograde.preprocessors import NOT_RUN_ENAME, STUCK_ENAME, TRUNCATED_NOTE, VERDICT_ENAME
+from crmlab.autograde.records import cell_results, grader_error, make_record, save_log, write_status
 from crmlab.autograde.roster import course_key, read_seeds
 
 _API_CACHE: dict = {}
@@ -73,135 +74,6 @@ def quiet_worker() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     warnings.simplefilter("ignore")
-
-
-def _cell_status(cell, timeout: int) -> str:
-    """One line for a graded cell of the autograded notebook: its first error, or ``ok``."""
-    for output in cell.get("outputs", []):
-        if output.get("output_type") != "error":
-            continue
-        ename = output.get("ename", "Error")
-        evalue = (str(output.get("evalue", "")).splitlines() or [""])[0][:200]
-        if ename == NOT_RUN_ENAME:
-            return "not run: the kernel was stopped after a cell ignored the timeout"
-        if ename in (STUCK_ENAME, "KeyboardInterrupt"):
-            return f"timed out after {timeout} s"
-        if ename == VERDICT_ENAME:
-            return f"failed: {evalue}"
-        return f"failed: {ename}: {evalue}".rstrip(": ")
-    return "ok"
-
-
-def run_notes(nb, timeout: int) -> tuple[list[str], list[str]]:
-    """What the autograded notebook says beyond the scores.
-
-    Returns
-    -------
-    (list of str, list of str)
-        Notes that flag the submission (a timeout, a stopped kernel, truncated output) and, apart, the
-        first two errors raised outside test cells (other than the blank stub's NotImplementedError):
-        ordinary outcomes of unfinished work, told to the student but not flagged.
-    """
-    from crmlab.autograde.preprocessors import is_test_cell
-
-    notes, errors = [], []
-    enames = [(c, o.get("ename", "")) for c in nb.cells for o in c.get("outputs", [])
-              if o.get("output_type") == "error"]
-    if any(e == NOT_RUN_ENAME for _, e in enames):
-        notes.append(f"a cell ignored the {timeout} s timeout interrupt: kernel stopped, later cells scored 0")
-    elif any(e == STUCK_ENAME for _, e in enames):
-        notes.append(f"a cell ran past the {timeout} s limit and was interrupted")
-    for cell, ename in enames:
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "an ungraded cell")
-        if not is_test_cell(cell) and ename not in ("NotImplementedError", NOT_RUN_ENAME, STUCK_ENAME,
-                                                     "KeyboardInterrupt") and len(errors) < 2:
-            errors.append(f"{gid} raised {ename}")
-    marker = TRUNCATED_NOTE.split("{")[0]
-    if any(marker in str(o.get("text", "")) for c in nb.cells for o in c.get("outputs", [])):
-        notes.append("output over the per-cell byte limit was truncated")
-    return notes, errors
-
-
-def _results(course_dir: Path, job: Job, intake, points: list[tuple[str, float]]) -> list[dict]:
-    """Per graded cell: score and status, from the gradebook and the autograded notebook."""
-    import nbformat
-
-    name = job.assignment
-    grades = gradebook.read_grades(course_dir, assignment=name, notebook=name, student_id=job.student_id)
-    path = CourseLayout(course_dir).autograded(job.student_id, name)
-    cells = {}
-    if path.is_file():
-        nb = nbformat.read(path, as_version=4)
-        cells = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells
-                 if "grade_id" in c.get("metadata", {}).get("nbgrader", {})}
-        notes, errors = run_notes(nb, job.timeout)
-        intake.notes.extend(notes)
-        intake.errors.extend(errors)
-    out = []
-    for gid, max_score in points:
-        grade = grades.get(gid, {"score": 0.0, "max_score": max_score, "needs_manual_grade": False})
-        if gid in intake.deleted:
-            status = "graded cell deleted"
-        elif not cells:
-            status = "not graded: autograde failed"
-        elif grade["needs_manual_grade"]:
-            status = "needs manual grading"
-        elif gid in cells:
-            status = _cell_status(cells[gid], job.timeout)
-        else:
-            status = "not graded"
-        if gid in intake.edited:
-            status = f"test cell edited, restored from the original; {status}"
-        if intake.kind == "malformed":
-            status = "malformed notebook"
-        score = 0.0 if gid in intake.deleted or not cells else grade["score"]
-        out.append({"grade_id": gid, "score": score, "max_score": max_score, "status": status})
-    return out
-
-
-def _record(job: Job, intake, cells: list[dict], timings: dict) -> dict:
-    score = sum(c["score"] for c in cells)
-    max_score = sum(c["max_score"] for c in cells)
-    if intake.kind == "missing":
-        banner = "; ".join(intake.notes) or "missing notebook"
-    else:
-        failed = sum(c["status"] not in ("ok",) and not c["status"].endswith("; ok") for c in cells)
-        head = "graded" if not failed else f"graded: {failed} of {len(cells)} graded cells failed"
-        banner = "; ".join([head, *intake.notes, *intake.errors])
-    banner = " ".join(banner.split())
-    return {"student_id": job.student_id, "assignment": job.assignment, "kind": intake.kind, "digest": job.digest,
-            "notes": intake.notes, "errors": intake.errors, "flagged": bool(intake.flagged or intake.notes),
-            "banner": banner, "score": score, "max_score": max_score, "cells": cells, "timings": timings}
-
-
-def _write_status(course_dir: Path, record: dict) -> None:
-    path = CourseLayout(course_dir).status(record["assignment"], record["student_id"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _save_log(course_dir: Path, job: Job, result: dict) -> None:
-    """Keep nbgrader's log of a failed autograde for the instructor (``status/<assignment>/<id>.log``)."""
-    path = CourseLayout(course_dir).status(job.assignment, job.student_id).with_suffix(".log")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(f"{result.get('log') or ''}\n{result.get('error') or ''}\n")
-
-
-def grader_error(job: Job, reason: str) -> dict:
-    """A zero-score "grader error" record for ``job`` (written to its status file), the class goes on."""
-    import nbformat
-    from crmlab.autograde.submissions import Intake
-
-    source = nbformat.read(CourseLayout(job.course_dir).source(job.assignment), as_version=4)
-    intake = Intake(job.student_id, kind="error", notes=[f"grader error: {reason}"])
-    cells = [{"grade_id": g, "score": 0.0, "max_score": p, "status": "grader error"}
-             for g, p in submissions.graded_cells(source)]
-    record = _record(job, intake, cells, {})
-    _write_status(Path(job.course_dir), record)
-    return record
 
 
 def grade_student(job: Job) -> dict:
@@ -252,9 +124,9 @@ def _grade_student(job: Job) -> dict:
                                   out_dir=layout.intake / job.student_id / name)
     timings = {"sanitise": time.perf_counter() - t0}
     if intake.kind == "missing":
-        record = _record(job, intake, [{"grade_id": g, "score": 0.0, "max_score": p, "status": "missing notebook"}
+        record = make_record(job, intake, [{"grade_id": g, "score": 0.0, "max_score": p, "status": "missing notebook"}
                                        for g, p in points], timings)
-        _write_status(course_dir, record)
+        write_status(course_dir, record)
         return record
     t1 = time.perf_counter()
     context = _context(job, layout, source)
@@ -265,19 +137,19 @@ def _grade_student(job: Job) -> dict:
     try:
         result = api.autograde(name, job.student_id, force=True, create=True)
         if not result.get("success"):  # once more: a kernel start-up race or a busy gradebook is transient
-            _save_log(course_dir, job, result)
+            save_log(course_dir, job, result)
             result = api.autograde(name, job.student_id, force=True, create=True)
     finally:
         CONTEXTS.pop((job.student_id, name), None)
     timings["autograde"] = time.perf_counter() - t2
     if not result.get("success"):
-        _save_log(course_dir, job, result)
+        save_log(course_dir, job, result)
         intake.notes.append(f"autograde failed: {root_cause(result)}")
     gradebook.zero_deleted(course_dir, assignment=name, notebook=name, student_id=job.student_id,
                            grade_ids=intake.deleted)
-    record = _record(job, intake, _results(course_dir, job, intake, points), timings)
+    record = make_record(job, intake, cell_results(course_dir, job, intake, points), timings)
     record["timings"]["total"] = time.perf_counter() - t0
-    _write_status(course_dir, record)
+    write_status(course_dir, record)
     return record
 
 
