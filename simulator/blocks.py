@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import btyd, callcentre, identities, latent, lifecycle, sales, service, voice
+from . import btyd, callcentre, campaigns as camp, identities, latent, lifecycle, sales, service, voice
 from .assemble import str_take
 from .config import SimConfig
 from .orders import render_orders
@@ -129,7 +129,7 @@ def simulate_block(ctx: Context, block: int, lo: int, hi: int) -> dict[str, pd.D
 
 def _contacts(contacts: pd.DataFrame, orders: pd.DataFrame, campaigns: pd.DataFrame, rng) -> pd.DataFrame:
     """Campaign contacts with observed response (orders in the window) and the potential outcomes."""
-    c = contacts.merge(campaigns[["campaign_id", "start_date", "end_date"]], on="campaign_id", how="left")
+    c = contacts.merge(campaigns[["campaign_id", "start_date", "end_date", "channel"]], on="campaign_id", how="left")
     o = orders[["customer_id", "order_ts", "order_total"]].assign(
         paid=np.where(orders["status"] == "cancelled", 0.0, orders["order_total"]))
     m = c.reset_index().merge(o, on="customer_id", how="inner")
@@ -137,8 +137,9 @@ def _contacts(contacts: pd.DataFrame, orders: pd.DataFrame, campaigns: pd.DataFr
     rev = m.groupby("index")["paid"].sum().reindex(c.index, fill_value=0.0)
     converted = np.isin(c.index, m["index"].unique())
     treated = c["treated"].to_numpy()
-    opened = treated & (rng.random(len(c)) < np.where(converted, 0.6, 0.3))
-    clicked = opened & (rng.random(len(c)) < np.where(converted, 0.5, 0.15))
+    p_open, p_click = camp.response_probs(c["channel"].to_numpy(), converted)  # per channel (campaigns.py)
+    opened = treated & (rng.random(len(c)) < p_open)
+    clicked = opened & (rng.random(len(c)) < p_click)
     return pd.DataFrame({
         "campaign_id": c["campaign_id"].to_numpy(), "customer_id": c["customer_id"].to_numpy(),
         "group": np.where(treated, "treatment", "control"),

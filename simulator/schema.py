@@ -80,17 +80,23 @@ OBSERVED: dict[str, dict[str, Column]] = {
         "customer_id": ("str", "FK → customers.customer_id (empty string for a guest order when data_quality=True)"),
         "shop_id": ("str", "FK → shops.shop_id"),
         "order_ts": ("datetime64[s]", "checkout time"),
-        "status": ("str", "delivered | shipped | cancelled | returned"),
+        "status": ("str", "delivered | shipped | cancelled | returned. A delivered order comes back with "
+                   "P by its main category — apparel 0.42, sports 0.21, home 0.17, electronics 0.14, toys 0.11, "
+                   "beauty 0.10, food 0.04 — and 0.35 on top for a damaged or unfit item (teaching assumption "
+                   "in the order the NRF/Appriss returns reports and retailer surveys give; overall ≈ 17–21 % "
+                   "of delivered-or-returned orders, NRF/Appriss: 16.5–20.8 % of online sales 2021–2023)"),
         "channel": ("str", "web | app | mini_program | marketplace | phone | sales_rep"),
         "payment_method": ("str", "alipay | wechat_pay | card | paypal | cod | bank_transfer"),
         "currency": ("str", "ISO 4217, the shop's currency"),
         "fx_rate_to_cny": ("float64", "CNY per unit of currency on the order day"),
         "items_subtotal": ("float64", "sum of order_items.line_total (currency)"),
-        "discount": ("float64", "order-level discount, coupons included (currency), >= 0"),
+        "discount": ("float64", "order-level discount (currency), >= 0: a price-sensitivity promotion plus, "
+                     "for an order with a campaign_id, that campaign's coupon of exactly offer_value"),
         "shipping_fee": ("float64", "shipping charged to the customer (currency), >= 0"),
         "duty_tax": ("float64", "import duty and tax (currency); 0 for domestic shops"),
         "order_total": ("float64", "items_subtotal - discount + shipping_fee + duty_tax (currency), rounded to cents"),
-        "campaign_id": ("str", "FK → campaigns.campaign_id of the campaign the order is attributed to, or empty"),
+        "campaign_id": ("str", "FK → campaigns.campaign_id of the campaign whose coupon the order redeemed (a "
+                        "treated customer's order in the window with items_subtotal ≥ 2 × offer_value), or empty"),
         "promised_delivery_date": ("datetime64[s]", "delivery date promised at checkout"),
         "delivered_ts": ("datetime64[s]", "actual delivery time (NaT if cancelled or not yet delivered)"),
     },
@@ -186,18 +192,25 @@ OBSERVED: dict[str, dict[str, Column]] = {
         "end_date": ("datetime64[s]", "end of the response window"),
         "target_rule": ("str", "who was eligible, in words"),
         "holdout_share": ("float64", "share of eligible customers randomised to control (0–1)"),
-        "offer_value": ("float64", "coupon value (currency) or points multiplier"),
+        "offer_value": ("float64", "coupon value (currency), deducted in full from each redeeming order"),
         "cost_per_contact": ("float64", "cost of one treated contact (currency)"),
         "budget": ("float64", "planned budget (currency)"),
-        "actual_cost": ("float64", "treated contacts × cost_per_contact + redeemed offers (currency)"),
+        "actual_cost": ("float64", "treated contacts × cost_per_contact + offer_value × orders with this "
+                        "campaign_id (currency)"),
     },
     "campaign_contacts": {
         "campaign_id": ("str", "FK → campaigns.campaign_id"),
         "customer_id": ("str", "FK → customers.customer_id"),
         "group": ("str", "treatment | control (randomised)"),
         "sent_ts": ("datetime64[s]", "contact time (NaT for control)"),
-        "opened": ("bool", "opened the message (False for control)"),
-        "clicked": ("bool", "clicked through (False for control)"),
+        "opened": ("bool", "opened the message (False for control); per channel: email opened, sms read, push "
+                   "tapped, wechat read, outbound_call answered. Averages over treated contacts (campaigns.CHANNEL_RESPONSE; "
+                   "converters open more): email ≈ 16 % (Mailchimp e-commerce benchmark), sms ≈ 85 % (vendor "
+                   "read rates 90–98 %), push ≈ 4–5 % (Airship benchmarks), wechat ≈ 11 %, outbound_call ≈ 28 % "
+                   "(assumptions)"),
+        "clicked": ("bool", "clicked through (False for control; outbound_call: accepted the offer); of all "
+                    "treated: email ≈ 2 % (Mailchimp), sms ≈ 3.5 %, push ≈ 2 %, wechat ≈ 2 %, "
+                    "outbound_call ≈ 6–7 % (assumptions)"),
         "converted": ("bool", "placed at least one order (any status) in [start_date, end_date)"),
         "revenue": ("float64", "order_total of the non-cancelled orders in the window (currency)"),
     },
@@ -278,7 +291,11 @@ TRUTH: dict[str, dict[str, Column]] = {
     },
     "campaign_effects": {
         "campaign_id": ("str", "FK → campaigns.campaign_id"),
-        "rate_lift": ("float64", "treated purchase-rate multiplier − 1 inside the window"),
+        "rate_lift": ("float64", "treated purchase-rate multiplier − 1 inside the window for the customers the "
+                      "campaign can move: lifecycle customers alive at launch (btyd and churned ones: no effect)"),
+        "movable_share": ("float64", "share of contacted customers the campaign can move (0 in btyd mode)"),
+        "effective_lift": ("float64", "rate_lift × movable_share: mean purchase-rate lift over all contacted "
+                           "customers (0 when true_ate_conversion is 0 by construction, e.g. btyd mode)"),
         "true_ate_conversion": ("float64", "E[P(convert|treated) − P(convert|control)] over contacted customers"),
         "sample_ate_conversion": ("float64", "realised mean of Y(1) − Y(0) over the contacted customers"),
         "n_contacted": ("int64", "customers in the experiment (both groups)"),
