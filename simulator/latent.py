@@ -16,12 +16,14 @@ from . import calendar, lifecycle
 # persona: (share among B2C, rate mean /week, rate shape, basket mean CNY, price sensitivity mean,
 #           satisfaction baseline mean). Rates are Gamma; heterogeneity within persona is wide on purpose.
 PERSONAS = {
-    "one_off": (0.30, 0.010, 1.0, 160.0, 0.50, 0.35),
-    "bargain_hunter": (0.30, 0.060, 1.5, 95.0, 0.80, 0.30),
-    "regular": (0.32, 0.100, 2.0, 190.0, 0.45, 0.70),
-    "vip": (0.08, 0.180, 3.0, 480.0, 0.20, 0.90),
+    "one_off": (0.30, 0.030, 1.0, 160.0, 0.50, 0.35),
+    "bargain_hunter": (0.30, 0.072, 1.5, 95.0, 0.80, 0.30),
+    "regular": (0.32, 0.085, 2.0, 190.0, 0.45, 0.70),
+    "vip": (0.08, 0.095, 3.0, 380.0, 0.20, 0.90),
 }
-WHOLESALER = ("wholesaler", 0.250, 3.0, 2600.0, 0.50, 0.60)
+# B2B in proportion (issue 12): a wholesaler buys about as often as a bargain hunter and its basket, drawn
+# independently of its rate like everyone's, is a few times a regular's; it no longer owns the revenue.
+WHOLESALER = ("wholesaler", 0.080, 3.0, 500.0, 0.50, 0.60)
 # BG/NBD and Gamma-Gamma parameters: CDNOW fits (Fader, Hardie & Lee 2005), weeks; spend in value units.
 BTYD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "gamma": 15.44}
 BTYD_VALUE_CNY = 5.0  # CNY per Gamma-Gamma value unit (mean spend ≈ 35.2 units ≈ 176 CNY)
@@ -30,6 +32,9 @@ BTYD_VALUE_CNY = 5.0  # CNY per Gamma-Gamma value unit (mean spend ≈ 35.2 unit
 BASKET_LOG_MEAN, BASKET_LOG_SD = -0.08, 0.4
 PS_CONCENTRATION = 4.0
 SAT_SD = 0.6
+# a lifecycle customer's baseline rate is at least this (/week: one purchase in 20 years), so that a Gamma draw
+# near zero does not make a living customer worth exactly nothing
+RATE_FLOOR = 0.001
 MIXED_BTYD_SHARE = 0.5  # in mixed mode, each customer follows BG/NBD with this probability
 PERSONA_FIELDS = ("rate_mean_week", "rate_shape", "basket_mean_cny", "price_sensitivity_mean",
                   "sat_baseline_mean")  # the columns of PERSONAS after the share, and of WHOLESALER after the name
@@ -70,7 +75,7 @@ def draw_population(*, ids: np.ndarray, shops: pd.DataFrame, shop_weight: np.nda
     params[b2b] = np.array(WHOLESALER[1:])
     persona = np.where(b2b, WHOLESALER[0], np.asarray(names, dtype=object)[persona_idx])
     rate_mean, rate_shape, basket_cny, ps_mean, sat_mean = params.T
-    lam = rng.gamma(rate_shape, rate_mean / rate_shape)
+    lam = np.maximum(rng.gamma(rate_shape, rate_mean / rate_shape), RATE_FLOOR)
     fx = shops["fx_rate_to_cny"].to_numpy()[shop_idx]
     basket = basket_cny * np.exp(rng.normal(BASKET_LOG_MEAN, BASKET_LOG_SD, n)) / fx
     ps = np.clip(rng.beta(PS_CONCENTRATION * ps_mean, PS_CONCENTRATION * (1 - ps_mean)), 0.01, 0.99)
@@ -119,7 +124,8 @@ def population(mode: str) -> dict:
             "personas": {k: {"share_of_b2c": v[0], **dict(zip(PERSONA_FIELDS, v[1:], strict=True))}
                          for k, v in PERSONAS.items()},
             "wholesaler": dict(zip(PERSONA_FIELDS, WHOLESALER[1:], strict=True)),
-            "heterogeneity": {"basket_log_mean": BASKET_LOG_MEAN, "basket_log_sd": BASKET_LOG_SD,
+            "heterogeneity": {"rate_floor_week": RATE_FLOOR,
+                              "basket_log_mean": BASKET_LOG_MEAN, "basket_log_sd": BASKET_LOG_SD,
                               "price_sensitivity_concentration": PS_CONCENTRATION, "sat_baseline_sd": SAT_SD},
             "stages": lifecycle.stage_machine(),
         }

@@ -17,8 +17,8 @@ import pandas as pd
 from . import calendar, campaigns as camp, incidents
 
 STAGE_NAMES = ("exploration", "formation", "stability", "decline", "terminated")
-RATE_MULT = np.array([0.5, 1.0, 1.6, 0.4])     # purchase rate × by stage (陈明亮: volume rises, then falls)
-BASKET_MULT = np.array([0.8, 1.0, 1.2, 0.9])    # basket value × by stage
+RATE_MULT = np.array([0.9, 1.0, 1.15, 0.5])     # purchase rate × by stage (陈明亮: volume rises, then falls)
+BASKET_MULT = np.array([0.8, 0.9, 1.5, 0.9])    # basket value × by stage
 PRICE_SENS_MULT = np.array([1.0, 0.8, 0.55, 0.75])  # price sensitivity falls as the relationship matures
 RHO = 0.85          # weekly persistence of satisfaction shocks
 SAT_NOISE = 0.08    # weekly satisfaction noise (sd)
@@ -26,9 +26,9 @@ TERMINATED = 4
 
 
 # weekly hazards per living stage: forward move = base × exp(slope × (s − 0.5)); exit likewise
-FWD_BASE = np.array([0.10, 0.07, 0.012, 0.03])     # → formation, → stability, → decline, → stability (win-back)
+FWD_BASE = np.array([0.50, 0.06, 0.012, 0.03])     # → formation, → stability, → decline, → stability (win-back)
 FWD_SLOPE = np.array([0.3, 0.3, -0.8, 0.0])        # satisfaction speeds progress and slows decline
-EXIT_BASE = np.array([0.07, 0.012, 0.002, 0.08])   # early abortion is common, exit from stability rare
+EXIT_BASE = np.array([0.015, 0.09, 0.008, 0.08])   # many leave while the relationship forms; stability exits rare
 EXIT_SLOPE = -1.0                                   # dissatisfied customers leave faster
 FWD_TARGET = np.array([1, 2, 3, 2])
 

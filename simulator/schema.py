@@ -325,8 +325,10 @@ PARAMS: dict[str, str] = {
                                      "rate_shape (rate ~ Gamma(shape, mean)), basket_mean_cny, "
                                      "price_sensitivity_mean, sat_baseline_mean",
     "population.lifecycle.wholesaler": "the B2B persona, same fields (B2B share per shop: shops.b2b_share)",
-    "population.lifecycle.heterogeneity": "basket × LogNormal(basket_log_mean, basket_log_sd); price sensitivity "
-                                          "~ Beta with concentration price_sensitivity_concentration; "
+    "population.lifecycle.heterogeneity": "purchase rate at least rate_floor_week (a Gamma draw below it is "
+                                          "raised to it); basket × LogNormal(basket_log_mean, basket_log_sd); "
+                                          "price sensitivity ~ Beta with concentration "
+                                          "price_sensitivity_concentration; "
                                           "satisfaction baseline ~ Normal(mean, sat_baseline_sd)",
     "population.lifecycle.stages": "stage machine over names (exploration…decline): rate_mult, basket_mult, "
                                    "price_sensitivity_mult; weekly hazards base × exp(slope × (satisfaction − "
