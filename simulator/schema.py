@@ -204,8 +204,9 @@ OBSERVED: dict[str, dict[str, Column]] = {
         "group": ("str", "treatment | control (randomised)"),
         "sent_ts": ("datetime64[s]", "contact time (NaT for control)"),
         "opened": ("bool", "opened the message (False for control); per channel: email opened, sms read, push "
-                   "tapped, wechat read, outbound_call answered. Averages over treated contacts (campaigns.CHANNEL_RESPONSE; "
-                   "converters open more): email ≈ 16 % (Mailchimp e-commerce benchmark), sms ≈ 85 % (vendor "
+                   "tapped, wechat read, outbound_call answered. Averages over treated contacts "
+                   "(campaigns.CHANNEL_RESPONSE; converters open more): email ≈ 16 % (Mailchimp e-commerce "
+                   "benchmark), sms ≈ 85 % (vendor "
                    "read rates 90–98 %), push ≈ 4–5 % (Airship benchmarks), wechat ≈ 11 %, outbound_call ≈ 28 % "
                    "(assumptions)"),
         "clicked": ("bool", "clicked through (False for control; outbound_call: accepted the offer); of all "
