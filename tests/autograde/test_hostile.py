@@ -161,12 +161,17 @@ def _grade(tmp_path_factory, fixture_course, fake_factory, kinds, sandbox, label
             "records": records}
 
 
-@pytest.fixture(scope="module")
-def hostile(fixture_course, fake_factory, tmp_path_factory):
-    """Every attack (the file/process ones only where a sandbox works) and two honest classmates, one run."""
+@pytest.fixture(scope="module", params=["auto", "unshare"])
+def hostile(request, fixture_course, fake_factory, tmp_path_factory):
+    """Every attack (the file/process ones only where a sandbox works) and two honest classmates, one run:
+    with the strongest sandbox here (``auto``), and with ``unshare``, the fallback where bubblewrap is absent."""
+    from crmlab.autograde.sandbox import probe
+
+    if request.param == "unshare" and probe("unshare"):
+        pytest.skip(f"unshare cannot sandbox here: {probe('unshare')}")
     reason = _no_sandbox_reason()
     kinds = IN_KERNEL if reason else IN_KERNEL + FILE_PROCESS
-    run = _grade(tmp_path_factory, fixture_course, fake_factory, kinds, "auto", "hostile")
+    run = _grade(tmp_path_factory, fixture_course, fake_factory, kinds, request.param, f"hostile_{request.param}")
     run["no_sandbox"] = reason
     time.sleep(4.5)  # the detached writer sleeps 3 s
     print(f"\nhostile class run: {run['seconds']:.1f} s; sandbox: "
