@@ -15,20 +15,23 @@ import numpy as np
 import pandas as pd
 
 from . import Mistake, Task, fail, number, passed, require_columns, tasks_of
+from .foundations_examples import (
+    AR_CUSTOMERS,
+    AR_ORDERS,
+    AR_WANT,
+    EMAIL_CASES,
+    LINK_CUSTOMERS,
+    LINK_WANT,
+    PARETO_ORDERS,
+    PARETO_WANT,
+    PHONE_CASES,
+    TIE_CUSTOMERS,
+    TIE_ORDERS,
+)
 from .rules import Close, Equal, Frame, SamePartition
 
 PARETO_COLUMNS = ["customer_id", "revenue", "cum_share", "rank_pct"]
 
-# Fixture for acquisition_retention (year 2025). Signups in 2025: C1, C2, C3, C5 -> A = 4/12.
-# Pooled month-to-month retention over Jan..Nov 2025: active 3+1+2+1 = 7, retained 1+1+0+1 = 3 -> r = 3/7.
-AR_CUSTOMERS = {"customer_id": ["C1", "C2", "C3", "C4", "C5"],
-                "signup_date": ["2025-01-05", "2025-01-20", "2025-11-02", "2024-12-10", "2025-12-30"]}
-AR_ORDERS = [("C1", "2025-01-05", "delivered"), ("C1", "2025-01-28", "delivered"), ("C1", "2025-02-14", "shipped"),
-             ("C1", "2025-03-03", "delivered"), ("C2", "2025-01-20", "delivered"), ("C2", "2025-02-11", "cancelled"),
-             ("C2", "2025-03-09", "delivered"), ("C3", "2025-11-02", "delivered"), ("C3", "2025-12-01", "delivered"),
-             ("C4", "2024-12-10", "delivered"), ("C4", "2025-01-15", "delivered"), ("C5", "2025-12-30", "delivered"),
-             ("C2", "2025-04-18", "returned")]
-AR_WANT = (4 / 12, 3 / 7)
 AR_CANCELLED = Mistake("cancelled_active", "把取消 cancelled 的订单也算成了活跃 active："
                                            "只数有效订单 valid orders（delivered / shipped）。")
 AR_RETURNED = Mistake("returned_active", "把退货 returned 的订单也算成了活跃 active："
@@ -57,33 +60,8 @@ LINK_EMAIL_ONLY = Mistake("email_only", "第 2、3 条记录的电话 '+86 139 1
                                          "再求传递闭包 connected components："
                                          "重复“按 e-mail 组、按电话组取最小标签”直到标签不再变化。")
 
-# Fixture for pareto_table: the lecture's worked example, revenues 500, 300, 120, 30, 20, 10, 8, 6, 4, 2 CNY,
-# spread over currencies, with a cancelled and a returned order that must not count.
-PARETO_ORDERS = [("K01", 50.0, 7.2, "delivered"), ("K01", 140.0, 1.0, "shipped"), ("K01", 999.0, 1.0, "cancelled"),
-                 ("K02", 300.0, 1.0, "delivered"), ("K02", 100.0, 1.0, "returned"), ("K03", 2500.0, 0.048, "delivered"),
-                 ("K04", 30.0, 1.0, "delivered"), ("K05", 20.0, 1.0, "delivered"), ("K06", 10.0, 1.0, "delivered"),
-                 ("K07", 8.0, 1.0, "delivered"), ("K08", 6.0, 1.0, "delivered"), ("K09", 4.0, 1.0, "delivered"),
-                 ("K10", 2.0, 1.0, "delivered")]
-PARETO_WANT = [500.0, 300.0, 120.0, 30.0, 20.0, 10.0, 8.0, 6.0, 4.0, 2.0]
-# Tie fixture: C3 and C1 both 50 CNY (tie -> C1 first), C2 has no orders (revenue 0, last).
-TIE_ORDERS = [("C3", 50.0, 1.0, "delivered"), ("C1", 50.0, 1.0, "delivered")]
-TIE_CUSTOMERS = ["C2", "C3", "C1"]
 
-EMAIL_CASES = [(" Wang.Fang88@QQ.com ", "wang.fang88@qq.com"), ("anna@gmail.com", "anna@gmail.com"),
-               ("\tJOHN@Outlook.COM", "john@outlook.com"), ("", ""), ("   ", "")]
-PHONE_CASES = [("+86 138 0013 8000", "800138000"), ("13800138000", "800138000"), ("138-0013-8000", "800138000"),
-               ("+44 20 7946 0958", "079460958"), ("020 7946 0958", "079460958"), ("(555) 010-2233", "550102233"),
-               ("12 34", ""), ("", "")]
 
-# Fixture for link_persons: rows 0-2 one person (0~1 by e-mail after normalising, 1~2 by phone only),
-# row 3 another person with no e-mail, row 4 a third person with no e-mail (empty e-mail is no link),
-# row 5 a homonym of row 0 (same name, different e-mail and phone) -> 4 persons.
-LINK_CUSTOMERS = {"customer_id": ["C1", "C2", "C3", "C4", "C5", "C6"],
-                  "name": ["王芳", "王芳", "王 芳", "Anna Smith", "Tom Lee", "王芳"],
-                  "email": ["wangfang1@qq.com", " WangFang1@QQ.com", "", "", "", "wf777@163.com"],
-                  "phone": ["138 0013 8000", "+86 139 1111 2222", "13911112222", "+1 555 010 2233",
-                            "+1 555 010 9999", "137 5555 6666"]}
-LINK_WANT = [0, 0, 0, 1, 2, 3]
 
 
 def check_customer_base(customer_base) -> None:
@@ -137,9 +115,10 @@ def check_acquisition_retention(acquisition_retention) -> None:
     if not np.isclose(r, AR_WANT[1]):
         for wrong, mistake in AR_WRONG_R.items():
             if np.isclose(r, wrong):
-                mistake.fail(f"检查用的小数据（autograde.tasks.foundations.AR_ORDERS）中 "
+                mistake.fail(f"检查用的小数据（crmlab.autograde.tasks.foundations_examples.AR_ORDERS）中 "
                              f"r 应为 3/7 ≈ 0.4286，你的是 {r:.4f}：")
-        fail(f"检查用的小数据（autograde.tasks.foundations.AR_ORDERS）中 r 应为 3/7 ≈ 0.4286，你的是 {r:.4f}。"
+        fail(f"检查用的小数据（crmlab.autograde.tasks.foundations_examples.AR_ORDERS）中 "
+             f"r 应为 3/7 ≈ 0.4286，你的是 {r:.4f}。"
              "按月份去重 distinct customers，"
              "只用 year 当年的 1–11 月作起点月，并且合并 pooled 计算。")
     passed("任务 2 acquisition_retention")

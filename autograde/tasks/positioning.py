@@ -17,6 +17,18 @@ import numpy as np
 import pandas as pd
 
 from . import Mistake, Task, fail, number, passed, require_columns, tasks_of
+from .positioning_examples import (
+    ABC_REVENUE,
+    ABC_ROUND,
+    ABC_TIE,
+    ABC_TIE_WANT,
+    ABC_WANT,
+    CDV_COSTS,
+    CDV_VALUES,
+    PYRAMID_PROFIT,
+    PYRAMID_WANT_N,
+)
+from .positioning_inputs import abc_input, abc_tenths_input, cdv_args, pyramid_input
 from .rules import Close, Equal, Frame, Rule
 
 ABC_COLUMNS = ["customer_id", "revenue", "cum_share", "abc_class"]
@@ -25,24 +37,6 @@ TIERS = ["Platinum", "Gold", "Iron", "Lead"]
 MAN_LABELS = ["ideal", "contact", "cultivate", "drop"]
 MAN_COLUMNS = ["man_class", "n", "converted", "conversion_rate"]
 
-# Task 1: Kotler's customer delivered value, the lecture's worked example (CNY).
-CDV_VALUES = {"product": 100.0, "service": 30.0, "personnel": 20.0, "image": 10.0}
-CDV_COSTS = {"monetary": 80.0, "time": 10.0, "energy": 5.0, "psychic": 5.0}
-
-# Task 2: the worked example (revenues in CNY, given in shuffled order) and its classes.
-ABC_REVENUE = {"C07": 8.0, "C01": 500.0, "C10": 2.0, "C03": 120.0, "C05": 20.0, "C02": 300.0, "C09": 4.0,
-               "C04": 30.0, "C08": 6.0, "C06": 10.0}
-ABC_WANT = {"C01": "A", "C02": "A", "C03": "B", "C04": "B", "C05": "C", "C06": "C", "C07": "C", "C08": "C",
-            "C09": "C", "C10": "C"}
-# Tie at the A/B boundary: X1 and X2 both 20 CNY; X1 comes first, so the share before X2 is 0.8 -> B.
-ABC_TIE = {"X2": 20.0, "X0": 60.0, "X1": 20.0}
-ABC_TIE_WANT = {"X0": "A", "X1": "A", "X2": "B"}
-# Rounding: ten customers of 0.1 CNY; the float share before the 9th is 0.7999999999999999 -> round to 10 dp.
-ABC_ROUND = {f"R{i:02d}": 0.1 for i in range(10)}
-
-# Task 3: 30 customers with profits 30, 29, ..., 1 CNY (P01 has 30); floor cuts give 1 / 5 / 9 / 15.
-PYRAMID_PROFIT = {f"P{i:02d}": float(31 - i) for i in range(1, 31)}
-PYRAMID_WANT_N = [1, 5, 9, 15]
 
 MAN_WANT = {(m, a, n): MAN_LABELS[3 - (m + a + n)] for m in (True, False) for a in (True, False)
             for n in (True, False)}
@@ -242,12 +236,6 @@ def check_potential_score(potential_score, customers: pd.DataFrame) -> None:
 
 
 # ---- the graded tasks ---------------------------------------------------------------------------------------
-# The inputs of the graded calls are derived from the student's own observed tables (known to the kernel; the
-# answers are not): customer ids and order amounts drawn with a generator seeded by the sizes of the tables.
-# Each input is built to expose a declared mistake the student's own tables cannot: extra cost/value
-# components (fixed key names), amounts rounded to tens and zeros (the tie rule), ten customers of 0.1 CNY
-# (rounding cum_share), and 257 customers, where round() and per-tier floors cut differently from the
-# cumulative floor rule (3000 customers cut the same either way).
 EXACT = "an exact computation: only floating-point rounding may differ"
 OWN_DATA = "sums of the same numbers in another order differ by rounding only"
 TOP_SHARE = 0.10  # task 5: the top decile, floor(0.1 n) customers
@@ -255,56 +243,6 @@ TOP_SHARE = 0.10  # task 5: the top decile, floor(0.1 n) customers
 # student's own data if that is lower (reference.precision_mark computes it; the measurements are there).
 PRECISION_MIN = 0.59
 RULE_SHARE = 0.95
-CDV_VALUE_KEYS = ("product", "service", "personnel", "image", "experience")
-CDV_COST_KEYS = ("monetary", "time", "energy", "psychic", "waiting")
-ABC_SAMPLE_SIZE = 300
-PYRAMID_SAMPLE_SIZE = 257  # 0.05·257 = 12.85 and 0.15·257 = 38.55: round() and per-tier floors both differ
-
-
-def _rng(world, stream: int) -> np.random.Generator:
-    """A generator seeded by stable properties of the student's observed world (the sizes of its tables)."""
-    return np.random.default_rng([len(world.customers), len(world.orders), len(world.leads), stream])
-
-
-def cdv_args(world) -> tuple[dict, dict]:
-    """Value and cost components (CNY) for the graded ``cdv`` call, with one component beyond the lecture's four."""
-    rng = _rng(world, 1)
-    values = {k: float(v) for k, v in zip(CDV_VALUE_KEYS, rng.integers(5, 300, size=len(CDV_VALUE_KEYS)), strict=True)}
-    costs = {k: float(v) for k, v in zip(CDV_COST_KEYS, rng.integers(1, 150, size=len(CDV_COST_KEYS)), strict=True)}
-    return values, costs
-
-
-def _sample_ids(world, rng: np.random.Generator, size: int) -> np.ndarray:
-    ids = world.customers["customer_id"].to_numpy(dtype=object).astype(str)
-    return ids[rng.choice(len(ids), size=min(size, len(ids)), replace=False)]
-
-
-def _sample_amounts(world, rng: np.random.Generator, size: int) -> np.ndarray:
-    totals = world.orders["order_total"].to_numpy(dtype=float)
-    return totals[rng.integers(0, len(totals), size=size)]
-
-
-def abc_input(world) -> pd.Series:
-    """Revenues (CNY) of 300 of the student's customers: order amounts rounded to tens, a tenth of them 0 (ties)."""
-    rng = _rng(world, 2)
-    ids = _sample_ids(world, rng, ABC_SAMPLE_SIZE)
-    amounts = np.round(_sample_amounts(world, rng, len(ids)), -1)
-    amounts[rng.random(len(ids)) < 0.1] = 0.0
-    return pd.Series(amounts, index=pd.Index(ids, name="customer_id"), dtype=float)
-
-
-def abc_tenths_input(world) -> pd.Series:
-    """Ten of the student's customers with 0.1 CNY each: the share before the 9th is 0.7999999999999999 in floats."""
-    ids = _sample_ids(world, _rng(world, 3), 10)
-    return pd.Series(0.1, index=pd.Index(ids, name="customer_id"), dtype=float)
-
-
-def pyramid_input(world) -> pd.Series:
-    """Gross profits (CNY) of 257 of the student's customers: order amounts × a margin in [−20 %, 50 %), whole yuan."""
-    rng = _rng(world, 4)
-    ids = _sample_ids(world, rng, PYRAMID_SAMPLE_SIZE)
-    profit = np.round(_sample_amounts(world, rng, len(ids)) * rng.uniform(-0.2, 0.5, size=len(ids)))
-    return pd.Series(profit, index=pd.Index(ids, name="customer_id"), dtype=float)
 
 
 def _pair(result):
