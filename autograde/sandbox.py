@@ -43,8 +43,12 @@ PASS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OM
 UNSHARE_SCRIPT = (
     r"""
 set -e
+nl='
+'
+IFS=$nl
 exec 3<"$CRMLAB_SB_SCRATCH"
-if [ -n "$CRMLAB_SB_DATA" ]; then exec 4<"$CRMLAB_SB_DATA"; fi
+i=10
+for d in $CRMLAB_SB_KEEP; do eval "exec $i<\"\$d\""; i=$((i + 1)); done
 mount --make-rprivate /
 awk '{print $5}' /proc/self/mountinfo | while read -r m; do mount -o remount,bind,ro "$m" 2>/dev/null || true; done
 for h in $CRMLAB_SB_HIDE; do
@@ -54,13 +58,14 @@ done
 mount -t tmpfs -o size=512m,mode=1777 crmlab-tmp /tmp
 mkdir -p "$CRMLAB_SB_SCRATCH"; mount --no-canonicalize --bind /proc/self/fd/3 "$CRMLAB_SB_SCRATCH"
 mount -o remount,bind,rw "$CRMLAB_SB_SCRATCH"
-if [ -n "$CRMLAB_SB_DATA" ]; then
-  mkdir -p "$CRMLAB_SB_DATA"; mount --no-canonicalize --bind /proc/self/fd/4 "$CRMLAB_SB_DATA"
-  mount -o remount,bind,ro "$CRMLAB_SB_DATA"
-fi
-exec 3<&- 4<&-
+i=10
+for d in $CRMLAB_SB_KEEP; do
+  mkdir -p "$d"; mount --no-canonicalize --bind "/proc/self/fd/$i" "$d"; mount -o remount,bind,ro "$d"
+  eval "exec $i<&-"; i=$((i + 1))
+done
+exec 3<&-
 cd "$CRMLAB_SB_CWD"
-unset CRMLAB_SB_SCRATCH CRMLAB_SB_DATA CRMLAB_SB_HIDE CRMLAB_SB_CWD
+unset CRMLAB_SB_SCRATCH CRMLAB_SB_KEEP CRMLAB_SB_HIDE CRMLAB_SB_CWD
 exec setpriv --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"
 """
 )
@@ -76,6 +81,13 @@ def _package_dirs() -> list[Path]:
     return out
 
 
+def _python_dirs() -> list[Path]:
+    """The interpreter's installation, the venv and the course's packages: what a kernel must see, read-only."""
+    python = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
+              Path(sys.executable).resolve().parent.parent}
+    return sorted(python | set(_package_dirs()))
+
+
 def _project_secrets() -> list[Path]:
     """Folders next to an editable install that hold instructor material: ``course/``, ``tests/``, ``.git``."""
     roots = {p.parent for p in _package_dirs()}
@@ -88,8 +100,10 @@ def probe(kind: str) -> str | None:
     if kind == "none":
         return None
     tool = {"bwrap": "bwrap", "unshare": "unshare"}[kind]
-    if shutil.which(tool) is None or shutil.which("prlimit") is None:
-        return f"{tool} is not installed"
+    needs = (tool, "prlimit", "bash", "setpriv") if kind == "unshare" else (tool, "prlimit")
+    missing = [name for name in needs if shutil.which(name) is None]
+    if missing:
+        return f"{', '.join(missing)} not installed"
     with tempfile.TemporaryDirectory(prefix="crmlab-probe-") as tmp:
         box = Sandbox(kind=kind)
         cmd = box.command([sys.executable, "-c", "import os; print(os.getpid())"], scratch=Path(tmp), data=None)
@@ -162,9 +176,7 @@ class Sandbox:
         for name in ETC:
             args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
         args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-        python = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.prefix).resolve(),
-                  Path(sys.base_prefix).resolve(), Path(sys.executable).resolve().parent.parent}
-        for path in sorted(python | set(_package_dirs())):
+        for path in _python_dirs():
             args += ["--ro-bind", str(path), str(path)]
         args += ["--bind", str(scratch), str(scratch)]
         if data is not None:
@@ -175,11 +187,12 @@ class Sandbox:
         hide = [str(p) for p in (*self.hide, *_project_secrets(), Path.home() / ".crmlab",
                                  Path.home() / ".cache" / "crmlab", Path.home() / ".ssh",
                                  Path("/etc/shadow"), Path("/etc/gshadow"))]
-        env = {"CRMLAB_SB_SCRATCH": str(scratch), "CRMLAB_SB_DATA": str(data or ""),
-               "CRMLAB_SB_HIDE": " ".join(h for h in hide if " " not in h), "CRMLAB_SB_CWD": str(cwd)}
+        keep = [*([str(data)] if data is not None else []), *map(str, _python_dirs())]  # read-only, kept visible
+        env = {"CRMLAB_SB_SCRATCH": str(scratch), "CRMLAB_SB_KEEP": "\n".join(keep),
+               "CRMLAB_SB_HIDE": "\n".join(hide), "CRMLAB_SB_CWD": str(cwd)}
         return ["env", "-u", "JPY_PARENT_PID", *(f"{k}={v}" for k, v in env.items()),
                 "unshare", "--mount", "--net", "--pid", "--ipc", "--uts", "--fork", "--kill-child", "--mount-proc",
-                "--", "sh", "-c", UNSHARE_SCRIPT, "crmlab-sandbox", *argv]
+                "--", "bash", "-c", UNSHARE_SCRIPT, "crmlab-sandbox", *argv]
 
 
 def wait_gone(scratch: Path, *, limit: float = 5.0) -> bool:
