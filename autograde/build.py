@@ -55,7 +55,6 @@ c.Autograde.autograde_preprocessors = [
 ]
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "nbgrader.preprocessors.ClearHiddenTests",
     "crmlab.autograde.preprocessors.ShortTestTracebacks",
     "crmlab.autograde.preprocessors.StatusBanner",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",

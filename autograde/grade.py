@@ -43,7 +43,6 @@ class Job:
     course_dir: str
     assignment: str
     student_id: str
-    seed: int
     candidates: tuple[str, ...]
     timeout: int
     world_factory: Callable | None = None
@@ -219,9 +218,9 @@ def grade_assignment(*, course_dir, assignment: str, submissions_path, workers: 
     if strangers:
         print(f"crmlab: skipped {len(strangers)} submission(s) not on the roster: {', '.join(strangers[:5])}",
               file=sys.stderr)
-    jobs = [Job(str(course_dir), assignment, sid, int(seed), tuple(str(p) for p in found.get(sid, [])),
-                int(timeout), world_factory, kind, digest=_digest(layout, assignment, found.get(sid, []), kind))
-            for sid, seed in zip(seeds["student_id"], seeds["seed"], strict=True)]
+    jobs = [Job(str(course_dir), assignment, sid, tuple(str(p) for p in found.get(sid, [])), int(timeout),
+                world_factory, kind, digest=_digest(layout, assignment, found.get(sid, []), kind))
+            for sid in seeds["student_id"]]
     import nbgrader.apps  # noqa: F401 - imported once here so forked workers inherit it
 
     n = max(1, min(workers or os.cpu_count() or 1, len(jobs)))

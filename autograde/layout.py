@@ -128,8 +128,3 @@ class CourseLayout:
     def staging(self, assignment: str) -> Path:
         """Scratch space of one grading run (unzipped submissions)."""
         return self.private / "staging" / assignment
-
-    @property
-    def sandbox_root(self) -> Path:
-        """Where grading kernels' scratch folders are made; hidden from every kernel."""
-        return self.private / "sandbox"
