@@ -24,7 +24,8 @@ from crmlab.autograde.errors import UsageError
 
 COURSE_ID = "crmlab"
 ASSIGNMENT_RE = re.compile(r"^\d\d_[A-Za-z0-9_]+$")
-SKIP_FILES = {"reference.py", "__pycache__", ".ipynb_checkpoints"}
+SKIP_FILES = {"reference.py", "instructor.md", "measured.json", "__pycache__", ".ipynb_checkpoints"}
+EDITIONS = ("class", "self-study")
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
 CONFIG_TEMPLATE = (
@@ -81,10 +82,12 @@ def convert_notebook(md_path: str | os.PathLike):
     Returns
     -------
     nbformat.NotebookNode
-        Version 4.5 notebook: cell ids ``cell-000``…, no outputs, the ``python3`` kernelspec and no
-        jupytext header metadata.
+        Version 4.5 notebook: cell ids ``cell-000``…, no outputs, the ``python3`` kernelspec, no jupytext
+        header metadata, and the prose's figures and references resolved (:mod:`autograde.prose`) from the
+        lecture's ``measured.json``.
     """
     import jupytext
+    from crmlab.autograde import measure, prose
 
     md_path = Path(md_path)
     try:
@@ -100,6 +103,10 @@ def convert_notebook(md_path: str | os.PathLike):
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
         cell.metadata.pop("lines_to_next_cell", None)
+    try:
+        prose.render_notebook(nb, measure.load(md_path.parent)["figures"])
+    except prose.ProseError as exc:
+        raise UsageError(f"{md_path}: {exc}") from None
     return nb
 
 
@@ -168,7 +175,7 @@ def nbgrader_api(course_dir: str | os.PathLike, config=None):
 
 
 def build_course(*, out: str | os.PathLike, course: str | os.PathLike | None = None,
-                 timeout: int = 30, max_bytes: int = 100_000) -> list[str]:
+                 timeout: int = 30, max_bytes: int = 100_000, edition: str = "class") -> list[str]:
     """Build the nbgrader course directory ``out`` from the MyST sources in ``course``.
 
     Parameters
@@ -181,6 +188,9 @@ def build_course(*, out: str | os.PathLike, course: str | os.PathLike | None = N
         Default per-cell execution limit written to the config (seconds).
     max_bytes : int, default=100000
         Output cap per cell in the autograded notebook and feedback (bytes).
+    edition : {"class", "self-study"}, default="class"
+        ``self-study`` writes ``out/NN_slug/`` folders for a learner without an instructor instead
+        (:func:`autograde.editions.build_self_study`).
 
     Returns
     -------
@@ -189,6 +199,12 @@ def build_course(*, out: str | os.PathLike, course: str | os.PathLike | None = N
     """
     course = Path(course) if course is not None else Path(__file__).resolve().parent.parent / "course"
     out = Path(out).absolute()
+    if edition not in EDITIONS:
+        raise UsageError(f"--edition must be one of {', '.join(EDITIONS)}, got {edition!r}")
+    if edition == "self-study":
+        from crmlab.autograde.editions import build_self_study
+
+        return build_self_study(out=out, course=course)
     assignments = find_assignments(course)
     _check_out(out)
     for folder in assignments:

@@ -23,8 +23,30 @@ def run_build(args) -> int:
     """``crmlab course build``."""
     from crmlab.autograde.build import build_course
 
-    built = build_course(out=args.out, course=args.course)
-    print(f"built {len(built)} assignment(s) in {Path(args.out)}: {', '.join(built)}")
+    built = build_course(out=args.out, course=args.course, edition=args.edition)
+    print(f"built the {args.edition} edition, {len(built)} lecture(s), in {Path(args.out)}: {', '.join(built)}")
+    if args.edition == "self-study":
+        print(f"start it with: jupyter lab {Path(args.out)}")
+    return 0
+
+
+def run_measure(args) -> int:
+    """``crmlab course measure``."""
+    from crmlab.autograde.build import find_assignments
+    from crmlab.autograde.measure import measure, pass_rates
+
+    course = Path(args.course) if args.course else Path(__file__).resolve().parent.parent / "course"
+    folders = [f for f in find_assignments(course) if f.name in args.lectures or not args.lectures]
+    unknown = sorted(set(args.lectures) - {f.name for f in folders})
+    if unknown:
+        raise UsageError(f"no lecture {', '.join(unknown)} in {course}")
+    for folder in folders:
+        if not (folder / "reference.py").is_file():
+            continue
+        content = measure(folder, figure_seeds=args.figure_seeds, recovery_seeds=args.recovery_seeds,
+                          jobs=args.jobs)
+        rates = ", ".join(f"{gid} {rate:.1%}" for gid, rate in pass_rates(content).items()) or "no truth tasks"
+        print(f"{folder.name}: {len(content['figures'])} figure(s); recovery: {rates}")
     return 0
 
 
@@ -79,7 +101,17 @@ def register(subparsers) -> None:
     build = course_sub.add_parser("build", help="convert course/ into an nbgrader course directory")
     build.add_argument("--out", required=True, help="course directory to write (source/, release/, …)")
     build.add_argument("--course", default=None, help="folder of NN_slug/ lectures (default: the repo's course/)")
+    build.add_argument("--edition", default="class", choices=("class", "self-study"),
+                       help="class (nbgrader course, default) or self-study (local verdicts, solutions on request)")
     build.set_defaults(func=run_build)
+    meas = course_sub.add_parser("measure", help="measure the figures the prose quotes and the recovery studies")
+    meas.add_argument("lectures", nargs="*", help="lecture ids (default: all)")
+    meas.add_argument("--course", default=None, help="folder of NN_slug/ lectures (default: the repo's course/)")
+    meas.add_argument("--figure-seeds", type=positive_int, default=40, help="seeds for the figures (default 40)")
+    meas.add_argument("--recovery-seeds", type=positive_int, default=200,
+                      help="seeds for each truth-graded task's recovery study (default 200)")
+    meas.add_argument("--jobs", type=positive_int, default=1, help="processes (default 1)")
+    meas.set_defaults(func=run_measure)
 
     klass = subparsers.add_parser("class", help="manage the class roster")
     klass_sub = klass.add_subparsers(dest="class_command", required=True, metavar="ACTION")

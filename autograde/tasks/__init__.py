@@ -84,6 +84,7 @@ class Task:
     produce: Callable[..., dict]
     formative: Callable[..., None] | None = None
     mistakes: tuple[Mistake, ...] = field(default=())
+    hints: tuple[str, ...] = field(default=())
 
     def answers(self, **objects) -> dict:
         """The named answers of ``objects`` (the student's or a reference's), exactly the rules' names."""
@@ -96,13 +97,16 @@ class Task:
     def check(self, **objects) -> None:
         """The test cell's one call: record the answers for the grader, then run the formative check."""
         __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
+        from crmlab.autograde import selfstudy
         from crmlab.autograde.answers import record
 
-        record(self.grade_id, self.answers(**objects))
+        answers = self.answers(**objects)
+        record(self.grade_id, answers)
         if self.formative is not None:
             self.formative(**objects)
         else:
             passed(self.title)
+        selfstudy.report(self, answers, objects)
 
     def mistake(self, name: str) -> Mistake:
         """The declared mistake called ``name``."""
@@ -120,3 +124,91 @@ def tasks_of(*tasks: Task) -> dict[str, Task]:
             raise ValueError(f"grade id {task.grade_id} declared twice")
         out[task.grade_id] = task
     return out
+
+
+def hints_for(tasks: dict[str, Task]) -> Callable[[str], None]:
+    """A notebook's ``hint("q3")``: each call prints the task's next hint (1–3 of them, the last repeats)."""
+    shown: dict[str, int] = {}
+
+    def hint(task: str) -> None:
+        """Print the next hint of ``task`` ("q3" or "q3_test")."""
+        gid = task if task in tasks else f"{task}_test"
+        if gid not in tasks:
+            raise KeyError(f"没有任务 no task {task!r}；有 {', '.join(g.split('_')[0] for g in tasks)}")
+        ladder = tasks[gid].hints
+        if not ladder:
+            print(f"{task}：这个任务没有提示 no hints for this task")
+            return
+        step = min(shown.get(gid, 0), len(ladder) - 1)
+        shown[gid] = step + 1
+        print(f"提示 hint {step + 1}/{len(ladder)}（{tasks[gid].title}）：{ladder[step]}")
+
+    return hint
+
+
+def choice(grade_id: str, points: int, title: str, *, options: dict[str, str], reason: str,
+           hints: tuple[str, ...] = (), many: bool = False, name: str = "answer") -> Task:
+    """A multiple-choice (or, with ``many``, multiple-select) concept question, declared like any task.
+
+    The student's test cell calls ``qN.check(answer="B")`` (``many``: a string or list of letters such as
+    ``"AC"``); the formative check only says whether the answer is well formed; the key is the reference's
+    ``SOLUTIONS[grade_id]`` and is judged on the grader's side like every answer. ``options`` maps each
+    letter to its text, shown in the notebook by :func:`show_options`.
+    """
+    from .rules import Equal
+
+    letters = tuple(options)
+
+    def normalise(answer) -> str:
+        if isinstance(answer, (list, tuple, set)):
+            answer = "".join(str(a) for a in answer)
+        if not isinstance(answer, str):
+            fail(f"{title}：答案应是选项字母 an option letter such as 'B'（got {type(answer).__name__}）")
+        picked = sorted({ch for ch in answer.upper() if not ch.isspace() and ch not in ",，;"})
+        unknown = [ch for ch in picked if ch not in letters]
+        if unknown or not picked:
+            fail(f"{title}：只能从 {', '.join(letters)} 中选 choose among these letters（got {answer!r}）")
+        if not many and len(picked) != 1:
+            fail(f"{title}：这是单选题 single choice，只选一个字母")
+        return "".join(picked)
+
+    def produce(answer) -> dict:
+        return {name: normalise(answer)}
+
+    def formative(answer) -> None:
+        normalise(answer)
+        passed(title)
+
+    return Task(grade_id, points, title, {name: Equal(reason=reason)}, produce, formative, hints=hints)
+
+
+def matching(grade_id: str, points: int, title: str, *, items: tuple[str, ...], options: dict[str, str],
+             reason: str, hints: tuple[str, ...] = (), name: str = "answer") -> Task:
+    """A matching question: each of ``items`` gets one option letter; ``qN.check(answer={item: "B", …})``.
+
+    Recorded as the list of letters in ``items`` order, judged whole on the grader's side (``Equal``).
+    """
+    from .rules import Equal
+
+    letters = tuple(options)
+
+    def normalise(answer) -> list[str]:
+        if not isinstance(answer, dict):
+            fail(f"{title}：答案应是字典 a dict {{item: letter}}（got {type(answer).__name__}）")
+        missing = [item for item in items if item not in answer]
+        if missing:
+            fail(f"{title}：还没有配对 not yet matched: {', '.join(missing)}")
+        out = [str(answer[item]).strip().upper() for item in items]
+        bad = [f"{item}={letter}" for item, letter in zip(items, out, strict=True) if letter not in letters]
+        if bad:
+            fail(f"{title}：只能用字母 {', '.join(letters)}（got {', '.join(bad)}）")
+        return out
+
+    def produce(answer) -> dict:
+        return {name: normalise(answer)}
+
+    def formative(answer) -> None:
+        normalise(answer)
+        passed(title)
+
+    return Task(grade_id, points, title, {name: Equal(reason=reason)}, produce, formative, hints=hints)
