@@ -13,12 +13,17 @@ A handed-out folder (``crmlab class init`` writes it) holds the student's observ
 ``clean/`` and ``dq/`` (the data-quality variant) as :meth:`simulator.World.save` writes them without
 the truth, and ``crmlab-data.json`` with the student id, the course and every file's SHA-256 — never a
 seed, so nothing in it lets the public simulator regenerate the world and its truth. It is loaded as it
-is, after every file is checked against that manifest; a class student's kernel never simulates.
+is: :func:`my_world` checks at once that every file the manifest lists is there and no other, and reads
+each table when it is first used, after checking that file's SHA-256 against the manifest (a changed file
+is refused then, with the same :class:`DataError`); a class student's kernel never simulates.
 
-Self-study worlds are generated once and cached as Parquet under ``CRMLAB_CACHE`` or
+Self-study worlds are generated and cached as Parquet under ``CRMLAB_CACHE`` or
 ``~/.cache/crmlab/worlds/``, in a folder keyed by seed, variant and a fingerprint of the simulator's
-source and pinned packages, so a stale cache is never read. The self-study edition's seed is public: a
-learner there may read the truth with ``simulator.simulate``; their cache never holds it.
+source and pinned packages, so a stale cache is never read. Each table is generated when first used
+(``simulator.simulate_lazy``: the same bytes as the whole world's) and cached as it is made, so a first
+``my_world()`` costs little more than importing pandas, and printing the world generates nothing. The
+self-study edition's seed is public: a learner there may read the truth with ``simulator.simulate``; their
+cache never holds it.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ MANIFEST = "crmlab-data.json"  # the manifest inside a handed-out data folder
 VARIANTS = {False: "clean", True: "dq"}  # data_quality flag -> sub-folder of a data folder
 FINGERPRINT_PACKAGES = ("numpy", "pandas", "pyarrow", "faker")
 SEED_MAX = 2**63 - 1
+FRESH = "ask your instructor for a fresh copy of the folder"
+LAZY_MARK = ".lazy"  # in a cache folder filled table by table (not a whole-world save)
 
 
 class SeedError(ValueError):
@@ -129,44 +136,80 @@ def read_manifest(folder: str | os.PathLike) -> dict:
     return data
 
 
+def listed_files(folder: str | os.PathLike, *, data_quality: bool = False,
+                 manifest: dict | None = None) -> dict[str, str]:
+    """The files the manifest lists for one variant (``"clean/orders.parquet"`` → SHA-256), after checking
+    that each is there and that no other table file is; hashes are not checked here (see :func:`check_data`).
+
+    Raises :class:`DataError` (one line) naming the first file that is missing or extra.
+    """
+    folder = Path(folder)
+    manifest = read_manifest(folder) if manifest is None else manifest
+    sub = VARIANTS[bool(data_quality)]
+    listed = {k: v for k, v in manifest["files"].items() if k.split("/", 1)[0] == sub}
+    if not listed:
+        raise DataError(f"data folder {folder} holds no {sub}/ tables; {FRESH}")
+    for rel in sorted(listed):
+        if not (folder / rel).is_file():
+            raise DataError(f"data folder {folder}: {rel} is missing; {FRESH}")
+    extra = sorted(f"{sub}/{p.name}" for p in (folder / sub).iterdir()
+                   if p.is_file() and p.suffix in (".parquet", ".csv") and f"{sub}/{p.name}" not in listed)
+    if extra:
+        raise DataError(f"data folder {folder}: {extra[0]} was not handed out; {FRESH}")
+    return listed
+
+
+def changed(folder: Path, rel: str) -> DataError:
+    """The error for a file of a data folder whose bytes are not those handed out."""
+    return DataError(f"data folder {folder}: {rel} was changed since it was handed out; {FRESH}")
+
+
 def check_data(folder: str | os.PathLike, *, data_quality: bool = False, manifest: dict | None = None) -> dict:
-    """Check one variant of a data folder against its manifest; returns the manifest.
+    """Check one variant of a data folder against its manifest, every file's SHA-256 included; returns it.
 
     Every file the manifest lists for the variant must be there with its SHA-256, and no other table file
     may be. Raises :class:`DataError` (one line) naming the first file that is missing, changed or extra.
     """
     from crmlab.simulator.tablefile import file_sha256
 
-    folder = Path(folder)
     manifest = read_manifest(folder) if manifest is None else manifest
-    sub = VARIANTS[bool(data_quality)]
-    listed = {k: v for k, v in manifest["files"].items() if k.split("/", 1)[0] == sub}
-    fresh = "ask your instructor for a fresh copy of the folder"
-    if not listed:
-        raise DataError(f"data folder {folder} holds no {sub}/ tables; {fresh}")
-    for rel, digest in sorted(listed.items()):
-        file = folder / rel
-        if not file.is_file():
-            raise DataError(f"data folder {folder}: {rel} is missing; {fresh}")
-        if file_sha256(file) != digest:
-            raise DataError(f"data folder {folder}: {rel} was changed since it was handed out; {fresh}")
-    extra = sorted(f"{sub}/{p.name}" for p in (folder / sub).iterdir()
-                   if p.is_file() and p.suffix in (".parquet", ".csv") and f"{sub}/{p.name}" not in listed)
-    if extra:
-        raise DataError(f"data folder {folder}: {extra[0]} was not handed out; {fresh}")
+    for rel, digest in sorted(listed_files(folder, data_quality=data_quality, manifest=manifest).items()):
+        if file_sha256(Path(folder) / rel) != digest:
+            raise changed(Path(folder), rel)
     return manifest
 
 
 def load_data(folder: str | os.PathLike, *, data_quality: bool = False):
-    """The observed world in a handed-out data folder, after :func:`check_data`; ``(World, manifest)``."""
-    from crmlab.simulator.world import WorldIOError, load
+    """The observed world in a handed-out data folder; ``(World, manifest)``.
 
-    manifest = check_data(folder, data_quality=data_quality)
-    try:
-        world = load(Path(folder) / VARIANTS[bool(data_quality)], truth=False)
-    except (WorldIOError, OSError, ValueError) as exc:
-        raise DataError(f"cannot read data folder {folder}: {exc}") from None
-    return world, manifest
+    The files are checked for presence now (:func:`listed_files`); each table is read when first used,
+    from bytes whose SHA-256 must be the manifest's, else :class:`DataError`.
+    """
+    from crmlab.simulator import schema
+    from crmlab.simulator.world import World, WorldIOError, lazy_files, read_table
+
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    listed = listed_files(folder, data_quality=data_quality, manifest=manifest)
+    by_name = {Path(rel).stem: rel for rel in listed}
+    files = {name: folder / by_name[name] for name in schema.OBSERVED if name in by_name}
+    if not files:
+        raise DataError(f"cannot read data folder {folder}: no tables found in {VARIANTS[bool(data_quality)]}/")
+
+    def read(name: str, file: Path):
+        rel = by_name[name]
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise DataError(f"cannot read data folder {folder}: {rel}: {exc.strerror or exc}") from None
+        if hashlib.sha256(data).hexdigest() != listed[rel]:
+            raise changed(folder, rel)
+        try:
+            return read_table(file, schema.OBSERVED[name], data)
+        except (WorldIOError, OSError, ValueError) as exc:
+            raise DataError(f"cannot read data folder {folder}: {rel}: {exc}") from None
+
+    return World(tables=lazy_files(files, schema.OBSERVED, read=read), truth=None), manifest
 
 
 @lru_cache(maxsize=1)
@@ -211,6 +254,57 @@ def make_world(seed: int, data_quality: bool):
     return simulator.simulate(seed=int(seed), data_quality=bool(data_quality))
 
 
+def cached_world(*, seed: int, data_quality: bool = False, root: str | os.PathLike | None = None):
+    """Self-study world ``seed`` without truth, each table read from the cache or, if absent, generated
+    (``simulator.simulate_lazy`` with the course defaults) and cached, when first used.
+
+    Nothing is read or generated by this call (about a millisecond); a cached table that cannot be read is
+    generated again. A table is written to a temporary file renamed into place, so kernels sharing a
+    cache never see half a file.
+    """
+    from crmlab.simulator import schema
+    from crmlab.simulator.world import LazyTables, World, parquet_rows, read_table
+
+    path = world_dir(seed=seed, data_quality=data_quality, root=root)
+    made = []  # the lazy world, once a table had to be generated
+
+    def table(name: str):
+        file = path / f"{name}.parquet"
+        if file.is_file():
+            try:
+                return read_table(file, schema.OBSERVED[name])
+            except (OSError, ValueError):
+                pass
+        if not made:
+            from crmlab.simulator import simulate_lazy
+
+            made.append(simulate_lazy(seed=int(seed), data_quality=bool(data_quality), truth=False))
+        df = made[0].tables[name]
+        _cache_table(path, name, df)
+        return df
+
+    rows = lambda name: parquet_rows(path / f"{name}.parquet")  # noqa: E731 - None while not cached
+    return World(tables=LazyTables(schema.OBSERVED, table, rows=rows), truth=None)
+
+
+def _cache_table(path: Path, name: str, df) -> None:
+    """Write ``path/<name>.parquet`` (bytes as ``World.save`` writes them) via a renamed temporary file; a
+    cache that cannot be written is skipped (the table is still returned)."""
+    from crmlab.simulator.tablefile import TableFile
+
+    tmp, out = path / f".{name}.{os.getpid()}.tmp", None
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        (path / LAZY_MARK).touch()
+        out = TableFile(tmp, "parquet")
+        out.append(df)
+        out.close()
+        os.replace(tmp, path / f"{name}.parquet")
+    except OSError:
+        out and out.abort()
+        tmp.unlink(missing_ok=True)
+
+
 def ensure_world(*, seed: int, data_quality: bool = False, root: str | os.PathLike | None = None,
                  truth: bool = False, factory: Callable | None = None):
     """Load self-study world ``seed`` from the cache, generating and saving it first if absent.
@@ -231,12 +325,16 @@ def ensure_world(*, seed: int, data_quality: bool = False, root: str | os.PathLi
     Returns
     -------
     World
-        With ``truth`` if asked for, else ``world.truth is None``.
+        With ``truth`` if asked for, else ``world.truth is None``. Without truth or ``factory``, the
+        world of :func:`cached_world` (each table made when first used).
     """
     from crmlab.simulator.world import WorldIOError, load
 
+    if factory is None and not truth:
+        return cached_world(seed=seed, data_quality=data_quality, root=root)
     path = world_dir(seed=seed, data_quality=data_quality, root=root)
-    if path.is_dir() and (not truth or (path / "truth" / "params.json").is_file()):
+    whole = path.is_dir() and not (path / LAZY_MARK).exists()  # not a folder filled table by table
+    if whole and (not truth or (path / "truth" / "params.json").is_file()):
         try:
             return load(path, truth=truth)
         except (WorldIOError, OSError, ValueError):

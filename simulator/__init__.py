@@ -4,6 +4,7 @@ Public API::
 
     world = simulate(n_customers=10_000, seed=1)      # observed tables + world.truth
     clean, dq = simulate_pair(seed=1)                 # both data-quality variants from one simulation
+    world = simulate_lazy(seed=1)                     # each table generated when first used (same bytes)
     world.save("out/world")                           # Parquet (or format="csv"), truth/ beside
     simulate_to("out/world", n_customers=1_000_000)   # the same files, streamed block by block
     world = load("out/world")
@@ -15,8 +16,8 @@ the generator's imports (SciPy and the rest, about a second).
 
 from importlib import import_module
 
-_HOME = {"simulate": "engine", "simulate_pair": "engine", "simulate_to": "stream", "load": "world",
-         "student_seed": "seeding",
+_HOME = {"simulate": "engine", "simulate_pair": "engine", "simulate_lazy": "lazy", "simulate_to": "stream",
+         "load": "world", "student_seed": "seeding",
          "summarize": "summary", "World": "world", "Truth": "world", "WorldIOError": "world", "SimConfig": "config",
          "ConfigError": "config", "MODES": "config", "CROSS_BORDER_LOCALES": "config"}
 

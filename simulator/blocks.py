@@ -7,6 +7,7 @@ so a block's output is the same whichever process generates it and whatever else
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -82,49 +83,121 @@ def _spells(hist: lifecycle.BlockHistory, end: pd.Timestamp) -> pd.DataFrame:
                          "end_ts": end_ts.astype("datetime64[s]"), "exit_reason": reason})
 
 
+class BlockParts:
+    """The steps of one customer block (customers ``[lo, hi)``), each run once, when first needed.
+
+    Every step draws from its own stream keyed by (world seed, component, block) and reads only the steps
+    it depends on, so a table asked for alone (``simulator.lazy``) has the same rows as in the whole block:
+    orders need the latent population and the lifecycle; customers need the orders (their tier); tickets,
+    calls, surveys, sales and contacts need customers or orders, never one another's draws.
+    """
+
+    def __init__(self, ctx: Context, block: int, lo: int, hi: int):
+        self.ctx, self.block = ctx, block
+        self.ids = np.arange(lo, hi, dtype=np.int64)
+
+    def _rng(self, name: str):
+        return stream(self.ctx.config.seed, name, self.block)
+
+    @cached_property
+    def pop(self) -> pd.DataFrame:
+        """The latent population: persona, rates, basket, locale … one row per customer."""
+        cfg = self.ctx.config
+        return latent.draw_population(ids=self.ids, shops=self.ctx.shops, shop_weight=self.ctx.shop_weight,
+                                      start=cfg.start, end=cfg.end, mode=cfg.mode, rng=self._rng("latent"))
+
+    @cached_property
+    def hist(self) -> lifecycle.BlockHistory:
+        """The weekly lifecycle (with the BTYD customers' events and deaths)."""
+        cfg, ctx = self.ctx.config, self.ctx
+        b_events, deaths = btyd.draw_btyd(pop=self.pop, end=cfg.end, rng=self._rng("btyd"))
+        return lifecycle.run(pop=self.pop, btyd_events=b_events, deaths=deaths, shops_cols=ctx.shops_cols,
+                             cat_cdf=ctx.cat_cdf, campaigns=ctx.campaigns, start=cfg.start, end=cfg.end,
+                             n_weeks=cfg.n_weeks, rng=self._rng("lifecycle"))
+
+    @cached_property
+    def rendered(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """``(orders, order_items, truth orders)``."""
+        return render_orders(events=self.hist.events, pop=self.pop, shops=self.ctx.shops,
+                             products=self.ctx.products, campaigns=self.ctx.campaigns, end=self.ctx.config.end,
+                             rng=self._rng("orders"))
+
+    @property
+    def orders(self) -> pd.DataFrame:
+        return self.rendered[0]
+
+    @cached_property
+    def customers(self) -> pd.DataFrame:
+        """Observed customer records: identities, signup, channel, type, opt-in and the observed tier."""
+        pop = self.pop
+        ident = identities.render_customers(customer_id=self.ids, locale=pop["locale"].to_numpy(),
+                                            is_b2b=(pop["customer_type"] == "B2B").to_numpy(), pools=self.ctx.pools,
+                                            rng=self._rng("identity"))
+        customers = pd.concat([pop[["customer_id", "shop_id"]], ident,
+                               pop[["locale", "signup_date", "acquisition_channel", "customer_type",
+                                    "marketing_opt_in"]]], axis=1)
+        customers["member_tier"] = _member_tier(self.orders, self.ids, self.ctx.config.end)
+        return customers
+
+    @cached_property
+    def tickets(self) -> pd.DataFrame:
+        end = self.ctx.config.end
+        complaints = _complaints(self.orders, self.hist.events, end, self._rng("complaints"))
+        return service.render_tickets(complaints=complaints, orders=self.orders, customers=self.customers,
+                                      agents=self.ctx.agents, end=end, rng=self._rng("tickets"))
+
+    @cached_property
+    def calls(self) -> pd.DataFrame:
+        """Calls before the world-wide queue (no waits, no agents yet)."""
+        return callcentre.render_calls(tickets=self.tickets, customers=self.customers, end=self.ctx.config.end,
+                                       rng=self._rng("calls"), churn_ts=self.hist.final["churn_ts"].to_numpy())
+
+    @cached_property
+    def sat(self) -> pd.DataFrame:
+        """Monthly true satisfaction with stage names."""
+        sat = self.hist.sat_monthly
+        return sat.assign(stage=str_take(lifecycle.STAGE_NAMES, sat["stage"].to_numpy().astype(int)))
+
+    @cached_property
+    def voice(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(surveys, kano_answers)``."""
+        t_orders = self.rendered[2]
+        o_voice = self.orders.assign(satisfaction=t_orders["satisfaction"].to_numpy(),
+                                     delay_days=t_orders["delay_days"].to_numpy())
+        return voice.render_surveys(orders=o_voice, sat_monthly=self.sat, customers=self.customers,
+                                    end=self.ctx.config.end, rng=self._rng("surveys"))
+
+    @cached_property
+    def sales(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(leads, opportunities)``."""
+        return sales.make_sales(customers=self.customers, shops=self.ctx.shops, campaigns=self.ctx.campaigns,
+                                end=self.ctx.config.end, pools=self.ctx.pools, rng=self._rng("sales"))
+
+    @cached_property
+    def contacts(self) -> pd.DataFrame:
+        return _contacts(self.hist.contacts, self.orders, self.ctx.campaigns, rng=self._rng("contacts"))
+
+    def frame(self, key: str) -> pd.DataFrame:
+        """The block's frame ``key`` (one of ``FRAMES``: ``"observed:orders"``, ``"truth:customers"`` …)."""
+        return FRAMES[key](self)
+
+
+FRAMES = {  # a block's frames, in the order simulate_block returns them
+    "observed:customers": lambda b: b.customers, "observed:orders": lambda b: b.orders,
+    "observed:order_items": lambda b: b.rendered[1], "observed:tickets": lambda b: b.tickets,
+    "observed:calls": lambda b: b.calls, "observed:surveys": lambda b: b.voice[0],
+    "observed:kano_answers": lambda b: b.voice[1], "observed:campaign_contacts": lambda b: b.contacts,
+    "observed:leads": lambda b: b.sales[0], "observed:opportunities": lambda b: b.sales[1],
+    "truth:customers": lambda b: _truth_customers(b.pop, b.hist, b.orders, b.rendered[2], b.ctx.config.end),
+    "truth:stage_spells": lambda b: _spells(b.hist, b.ctx.config.end),
+    "truth:satisfaction": lambda b: b.sat, "truth:orders": lambda b: b.rendered[2],
+}
+
+
 def simulate_block(ctx: Context, block: int, lo: int, hi: int) -> dict[str, pd.DataFrame]:
     """Generate customers ``[lo, hi)``; returns frames keyed ``observed:<table>`` / ``truth:<table>``."""
-    cfg = ctx.config
-    seed, end = cfg.seed, cfg.end
-    ids = np.arange(lo, hi, dtype=np.int64)
-    pop = latent.draw_population(ids=ids, shops=ctx.shops, shop_weight=ctx.shop_weight, start=cfg.start,
-                                 end=end, mode=cfg.mode, rng=stream(seed, "latent", block))
-    b_events, deaths = btyd.draw_btyd(pop=pop, end=end, rng=stream(seed, "btyd", block))
-    hist = lifecycle.run(pop=pop, btyd_events=b_events, deaths=deaths, shops_cols=ctx.shops_cols,
-                         cat_cdf=ctx.cat_cdf, campaigns=ctx.campaigns, start=cfg.start, end=end,
-                         n_weeks=cfg.n_weeks, rng=stream(seed, "lifecycle", block))
-    orders, items, t_orders = render_orders(events=hist.events, pop=pop, shops=ctx.shops, products=ctx.products,
-                                            campaigns=ctx.campaigns, end=end, rng=stream(seed, "orders", block))
-    ident = identities.render_customers(customer_id=ids, locale=pop["locale"].to_numpy(),
-                                        is_b2b=(pop["customer_type"] == "B2B").to_numpy(), pools=ctx.pools,
-                                        rng=stream(seed, "identity", block))
-    customers = pd.concat([pop[["customer_id", "shop_id"]], ident,
-                           pop[["locale", "signup_date", "acquisition_channel", "customer_type",
-                                "marketing_opt_in"]]], axis=1)
-    customers["member_tier"] = _member_tier(orders, ids, end)
-    complaints = _complaints(orders, hist.events, end, stream(seed, "complaints", block))
-    tickets = service.render_tickets(complaints=complaints, orders=orders, customers=customers,
-                                     agents=ctx.agents, end=end, rng=stream(seed, "tickets", block))
-    calls = callcentre.render_calls(tickets=tickets, customers=customers, end=end, rng=stream(seed, "calls", block),
-                                    churn_ts=hist.final["churn_ts"].to_numpy())
-    o_voice = orders.assign(satisfaction=t_orders["satisfaction"].to_numpy(),
-                            delay_days=t_orders["delay_days"].to_numpy())
-    sat = hist.sat_monthly.assign(stage=str_take(lifecycle.STAGE_NAMES,
-                                                 hist.sat_monthly["stage"].to_numpy().astype(int)))
-    surveys, kano = voice.render_surveys(orders=o_voice, sat_monthly=sat, customers=customers, end=end,
-                                         rng=stream(seed, "surveys", block))
-    leads, opps = sales.make_sales(customers=customers, shops=ctx.shops, campaigns=ctx.campaigns, end=end,
-                                   pools=ctx.pools, rng=stream(seed, "sales", block))
-    contacts = _contacts(hist.contacts, orders, ctx.campaigns, rng=stream(seed, "contacts", block))
-    truth_c = _truth_customers(pop, hist, orders, t_orders, end)
-    frames = {
-        "observed:customers": customers, "observed:orders": orders, "observed:order_items": items,
-        "observed:tickets": tickets, "observed:calls": calls, "observed:surveys": surveys,
-        "observed:kano_answers": kano, "observed:campaign_contacts": contacts, "observed:leads": leads,
-        "observed:opportunities": opps, "truth:customers": truth_c, "truth:stage_spells": _spells(hist, end),
-        "truth:satisfaction": sat, "truth:orders": t_orders,
-    }
-    return frames
+    parts = BlockParts(ctx, block, lo, hi)
+    return {key: parts.frame(key) for key in FRAMES}
 
 
 def _contacts(contacts: pd.DataFrame, orders: pd.DataFrame, campaigns: pd.DataFrame, rng) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import assemble, calendar, callcentre, campaigns as camp, catalog, identities, latent, quality, schema, voice
 from .blocks import Context, simulate_block
-from .config import BLOCK_SIZE, CROSS_BORDER_LOCALES, SimConfig
+from .config import BLOCK_SIZE, CROSS_BORDER_LOCALES, SimConfig, make_config
 from .incidents import CATEGORIES
 from .seeding import stream
 
@@ -223,11 +223,6 @@ def _world(config: SimConfig, observed: dict, truth: dict):
     observed = {k: assemble.conform(observed.pop(k), schema.OBSERVED[k]) for k in list(observed)}
     truth = {k: assemble.conform(truth.pop(k), schema.TRUTH[k]) for k in list(truth)}
     return World(tables=observed, truth=Truth(tables=truth, params=world_params(config)))
-
-
-def make_config(*, start="2024-01-01", end="2026-01-01", locales=CROSS_BORDER_LOCALES, **kwargs) -> SimConfig:
-    """The validated :class:`SimConfig` of :func:`simulate`'s world keywords (same defaults)."""
-    return SimConfig(start=pd.Timestamp(start), end=pd.Timestamp(end), locales=tuple(locales), **kwargs)
 
 
 def world_params(config: SimConfig) -> dict:

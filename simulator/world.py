@@ -14,12 +14,13 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -33,11 +34,59 @@ class WorldIOError(OSError):
     """A world could not be written or read; the message is one line meant for the user."""
 
 
+class LazyTables(Mapping):
+    """Tables by name, each made by ``load(name)`` when first looked up, then kept.
+
+    ``names`` fixes the tables and their order; iterating, ``len`` and ``in`` never load a table, looking
+    one up (``tables["orders"]``, ``dict(tables)``, ``.items()``) does. ``rows(name)``, if given, tells a
+    table's row count without loading it when that is cheap (a Parquet footer), else ``None``.
+    """
+
+    def __init__(self, names: Iterable[str], load: Callable[[str], pd.DataFrame],
+                 rows: Callable[[str], int | None] | None = None):
+        self._names = tuple(names)
+        self._load, self._rows = load, rows
+        self._done: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._done:
+            if name not in self._names:
+                raise KeyError(name)
+            self._done[name] = self._load(name)
+        return self._done[name]
+
+    def __contains__(self, name) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def loaded(self) -> list[str]:
+        """Names of the tables already made, in table order."""
+        return [n for n in self._names if n in self._done]
+
+    def rows(self, name: str) -> int | None:
+        """Row count of a loaded table, or the cheap count ``rows`` gives, or ``None``."""
+        if name in self._done:
+            return len(self._done[name])
+        return self._rows(name) if self._rows is not None else None
+
+
+def row_counts(tables: Mapping[str, pd.DataFrame]) -> dict[str, int | None]:
+    """Row count of each table, ``None`` for a lazy table not made yet whose count is not cheap to tell."""
+    if isinstance(tables, LazyTables):
+        return {name: tables.rows(name) for name in tables}
+    return {name: len(df) for name, df in tables.items()}
+
+
 @dataclass(frozen=True)
 class Truth:
     """The hidden tables (``schema.TRUTH``) and the generation record (``params``)."""
 
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
     params: dict = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
@@ -51,10 +100,11 @@ class Truth:
 class World:
     """A simulated world: ``world.orders`` etc. are DataFrames as in ``schema.OBSERVED``.
 
-    ``world.truth`` holds the hidden tables; it is ``None`` in a world handed to a student.
+    ``world.truth`` holds the hidden tables; it is ``None`` in a world handed to a student. ``tables`` is
+    a dict, or a :class:`LazyTables` whose tables are generated or read when first used.
     """
 
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
     truth: Truth | None = None
 
     def __getattr__(self, name: str) -> pd.DataFrame:
@@ -67,8 +117,12 @@ class World:
         return sorted(set(super().__dir__()) | set(self.tables))
 
     def __repr__(self) -> str:
-        sizes = ", ".join(f"{k}={len(v):,}" for k, v in self.tables.items())
-        return f"World({sizes}; truth={'yes' if self.truth is not None else 'hidden'})"
+        """Every table with its row count; a lazy table not made yet shows its name only (printing a
+        world never generates or reads one)."""
+        counts = row_counts(self.tables)
+        sizes = ", ".join(name if n is None else f"{name}={n:,}" for name, n in counts.items())
+        note = "; a table shown without rows is made when first used" if None in counts.values() else ""
+        return f"World({sizes}{note}; truth={'yes' if self.truth is not None else 'hidden'})"
 
     def without_truth(self) -> World:
         """The same world with the truth removed (what a student gets)."""
@@ -174,32 +228,55 @@ def _coerce(df: pd.DataFrame, columns: dict[str, schema.Column]) -> pd.DataFrame
     return pd.DataFrame(out)
 
 
-def _read(file: Path) -> pd.DataFrame:
-    if file.suffix == ".parquet":
-        return pq.read_table(file).to_pandas()
-    return pacsv.read_csv(file).to_pandas()
+def read_table(file: Path, columns: dict[str, schema.Column], data: bytes | None = None) -> pd.DataFrame:
+    """Table file ``file`` (Parquet or CSV, by its suffix) with the schema's dtypes; parsed from ``data``,
+    the file's bytes, if the caller has already read them (to check a hash, say)."""
+    source = pa.BufferReader(data) if data is not None else file
+    table = pq.read_table(source) if file.suffix == ".parquet" else pacsv.read_csv(source)
+    return _coerce(table.to_pandas(), columns)
 
 
-def load(path: str | os.PathLike, *, truth: bool = True) -> World:
-    """Read a world written by :meth:`World.save` (Parquet or CSV); ``truth=False`` skips the truth."""
+def parquet_rows(file: Path) -> int | None:
+    """Rows of a Parquet file from its footer (no data read); ``None`` for CSV or a missing or unreadable file."""
+    if file.suffix != ".parquet":
+        return None
+    try:
+        return pq.read_metadata(file).num_rows
+    except (OSError, pa.ArrowException):
+        return None
+
+
+def table_files(folder: Path, spec: dict[str, dict]) -> dict[str, Path]:
+    """The file of each table of ``spec`` found in ``folder`` (Parquet before CSV), in ``spec``'s order."""
+    found = {}
+    for name in spec:
+        files = [folder / f"{name}.{fmt}" for fmt in FORMATS if (folder / f"{name}.{fmt}").exists()]
+        if files:
+            found[name] = files[0]
+    return found
+
+
+def lazy_files(files: dict[str, Path], spec: dict[str, dict],
+               read: Callable[[str, Path], pd.DataFrame] | None = None) -> LazyTables:
+    """Tables read from ``files`` when first used; ``read(name, file)`` replaces :func:`read_table`."""
+    read = read or (lambda name, file: read_table(file, spec[name]))
+    return LazyTables(files, lambda name: read(name, files[name]), rows=lambda name: parquet_rows(files[name]))
+
+
+def load(path: str | os.PathLike, *, truth: bool = True, lazy: bool = False) -> World:
+    """Read a world written by :meth:`World.save` (Parquet or CSV); ``truth=False`` skips the truth.
+
+    With ``lazy`` each table is read when first used (a damaged file then fails at that point).
+    """
     path = Path(path)
     if not path.is_dir():
         raise WorldIOError(f"no world at {path}")
-    tables = {}
-    for name, cols in schema.OBSERVED.items():
-        files = [path / f"{name}.{fmt}" for fmt in FORMATS if (path / f"{name}.{fmt}").exists()]
-        if files:
-            tables[name] = _coerce(_read(files[0]), cols)
+    tables = lazy_files(table_files(path, schema.OBSERVED), schema.OBSERVED)
     if not tables:
         raise WorldIOError(f"no tables found in {path}")
     the_truth = None
     if truth and (path / "truth" / "params.json").exists():
         params = json.loads((path / "truth" / "params.json").read_text())
-        ttables = {}
-        for name, cols in schema.TRUTH.items():
-            files = [path / "truth" / f"{name}.{fmt}" for fmt in FORMATS
-                     if (path / "truth" / f"{name}.{fmt}").exists()]
-            if files:
-                ttables[name] = _coerce(_read(files[0]), cols)
-        the_truth = Truth(tables=ttables, params=params)
-    return World(tables=tables, truth=the_truth)
+        hidden = lazy_files(table_files(path / "truth", schema.TRUTH), schema.TRUTH)
+        the_truth = Truth(tables=hidden if lazy else dict(hidden), params=params)
+    return World(tables=tables if lazy else dict(tables), truth=the_truth)

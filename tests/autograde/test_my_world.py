@@ -104,9 +104,45 @@ def test_damaged_folder_is_a_one_line_error(clean_env, monkeypatch, fake_factory
     student = clean_env / "work" / names.DATA_FOLDER
     shutil.copytree(folder, student)
     damage(student)
-    with pytest.raises(data.DataError, match=message) as err:
-        data.my_world(verbose=False)
+    with pytest.raises(data.DataError, match=message) as err:  # at the call, or when the table is first read
+        world = data.my_world(verbose=False)
+        [getattr(world, name) for name in world.tables]
     assert "\n" not in str(err.value) and isinstance(err.value, data.SeedError)
+
+
+def test_changed_file_refused_when_first_read(clean_env, fake_factory):
+    folder, seed = hand_out(clean_env / "course", "s1", fake_factory)
+    student = clean_env / "work" / names.DATA_FOLDER
+    shutil.copytree(folder, student)
+    orders = student / "clean" / "orders.parquet"
+    orders.write_bytes(orders.read_bytes()[:-8] + b"PAR1PAR1")  # same size, other bytes
+    world = data.my_world(verbose=False)  # presence checked now, each file's SHA-256 when it is read
+    assert world.tables.loaded() == [] and "customers=" in repr(world)  # counts from the footers
+    assert world.customers.equals(fake_factory(seed, False).customers)
+    for _ in range(2):  # refused every time, never kept
+        with pytest.raises(data.DataError, match=r"clean/orders\.parquet was changed since it was handed out"):
+            _ = world.orders
+    with pytest.raises(data.DataError, match=r"clean/orders\.parquet was changed"):
+        data.check_data(student)  # the grader's full check reads every file at once
+
+
+def test_self_study_world_made_table_by_table_and_cached(clean_env, monkeypatch):
+    from crmlab import simulator
+
+    monkeypatch.setenv(names.ENV_CACHE, str(clean_env / "cache"))
+    world = data.my_world(seed=5, verbose=False)
+    folder = data.world_dir(seed=5)
+    assert world.truth is None and world.tables.loaded() == [] and not folder.exists()
+    assert "orders," in repr(world) and "made when first used" in repr(world)
+    full = simulator.simulate(seed=5)
+    assert world.orders.equals(full.orders) and world.tables.loaded() == ["orders"]
+    assert sorted(p.name for p in folder.iterdir()) == [data.LAZY_MARK, "orders.parquet"]
+    again = data.my_world(seed=5, verbose=False)  # a new kernel: the cached table, its count from the footer
+    assert f"orders={len(full.orders):,}" in repr(again) and again.tables.loaded() == []
+    assert again.orders.equals(full.orders) and again.customers.equals(full.customers)
+    assert "customers.parquet" in {p.name for p in folder.iterdir()}
+    (folder / "orders.parquet").write_bytes(b"not parquet")  # a damaged cache file is made again
+    assert data.my_world(seed=5, verbose=False).orders.equals(full.orders)
 
 
 def test_missing_data_quality_variant(clean_env, monkeypatch, fake_factory):
