@@ -2,7 +2,8 @@
 
 ``grades.csv`` has one row per student × graded cell (student_id, assignment, grade_id, score, max_score,
 status) and ``summary.csv`` one per student × assignment (student_id, assignment, score, max_score,
-status). Re-grading an assignment replaces that assignment's rows; files are written atomically.
+the autograded ``auto_score`` of ``auto_max``, the ``manual_pending`` points of a written answer, status).
+Re-grading an assignment replaces that assignment's rows; files are written atomically.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 GRADE_COLUMNS = ["student_id", "assignment", "grade_id", "score", "max_score", "status"]
-SUMMARY_COLUMNS = ["student_id", "assignment", "score", "max_score", "status"]
+SUMMARY_COLUMNS = ["student_id", "assignment", "score", "max_score", "auto_score", "auto_max", "manual_pending",
+                   "status"]
 
 
 def db_url(course_dir: str | os.PathLike) -> str:
@@ -91,7 +93,7 @@ def _replace_rows(path: Path, new: pd.DataFrame, columns: list[str], assignment:
     if path.is_file():
         old = pd.read_csv(path, dtype={"student_id": str, "assignment": str}, keep_default_na=False)
         old = old[old["assignment"] != assignment]
-        new = pd.concat([old[columns], new[columns]], ignore_index=True)
+        new = pd.concat([old.reindex(columns=columns), new[columns]], ignore_index=True)
     new = new.sort_values(["assignment", "student_id"], kind="stable").reset_index(drop=True)
     _atomic_csv(new, path)
     return new
@@ -110,7 +112,10 @@ def write_csvs(course_dir, *, assignment: str, records: list[dict]) -> tuple[pd.
             for r in records for cell in r["cells"]]
     grades = pd.DataFrame(rows, columns=GRADE_COLUMNS)
     summary = pd.DataFrame([{"student_id": r["student_id"], "assignment": assignment, "score": r["score"],
-                             "max_score": r["max_score"], "status": r["banner"]} for r in records],
+                             "max_score": r["max_score"], "auto_score": r.get("auto_score", r["score"]),
+                             "auto_max": r.get("auto_max", r["max_score"]),
+                             "manual_pending": r.get("manual_pending", 0.0), "status": r["banner"]}
+                            for r in records],
                            columns=SUMMARY_COLUMNS)
     return (_replace_rows(course_dir / "grades.csv", grades, GRADE_COLUMNS, assignment),
             _replace_rows(course_dir / "summary.csv", summary, SUMMARY_COLUMNS, assignment))

@@ -90,7 +90,7 @@ def cell_results(course_dir: Path, job: Job, intake, points: list[tuple[str, flo
         elif not cells:
             status = "not graded: autograde failed"
         elif grade["needs_manual_grade"]:
-            status = "needs manual grading"
+            status = MANUAL
         elif gid in cells:
             status = cell_status(cells[gid], job.timeout)
         else:
@@ -104,19 +104,29 @@ def cell_results(course_dir: Path, job: Job, intake, points: list[tuple[str, flo
     return out
 
 
+MANUAL = "needs manual grading"
+
+
 def make_record(job: Job, intake, cells: list[dict], timings: dict) -> dict:
+    """One student's record; points awaiting manual grading (a written answer) are kept apart from the
+    autograded ones: ``auto_score``/``auto_max`` and ``manual_pending``."""
     score = sum(c["score"] for c in cells)
     max_score = sum(c["max_score"] for c in cells)
+    manual = [c for c in cells if c["status"].endswith(MANUAL)]
+    auto = [c for c in cells if c not in manual]
     if intake.kind == "missing":
         banner = "; ".join(intake.notes) or "missing notebook"
     else:
-        failed = sum(c["status"] not in ("ok",) and not c["status"].endswith("; ok") for c in cells)
-        head = "graded" if not failed else f"graded: {failed} of {len(cells)} graded cells failed"
-        banner = "; ".join([head, *intake.notes, *intake.errors])
+        failed = sum(c["status"] not in ("ok",) and not c["status"].endswith("; ok") for c in auto)
+        head = "graded" if not failed else f"graded: {failed} of {len(auto)} graded cells failed"
+        pending = [f"{sum(c['max_score'] for c in manual):g} point(s) await manual grading"] if manual else []
+        banner = "; ".join([head, *pending, *intake.notes, *intake.errors])
     banner = " ".join(banner.split())
     return {"student_id": job.student_id, "assignment": job.assignment, "kind": intake.kind, "digest": job.digest,
             "notes": intake.notes, "errors": intake.errors, "flagged": bool(intake.flagged or intake.notes),
-            "banner": banner, "score": score, "max_score": max_score, "cells": cells, "timings": timings}
+            "banner": banner, "score": score, "max_score": max_score, "auto_score": sum(c["score"] for c in auto),
+            "auto_max": sum(c["max_score"] for c in auto), "manual_pending": sum(c["max_score"] for c in manual),
+            "cells": cells, "timings": timings}
 
 
 def write_status(course_dir: Path, record: dict) -> None:

@@ -19,6 +19,8 @@ import pandas as pd
 from crmlab.autograde.errors import UsageError
 
 TOP_FAILURES = 10  # failure messages shown
+PENDING = r"; [\d.]+ point\(s\) await manual grading"  # the banner's note on a written answer not yet graded
+MANUAL = "needs manual grading"  # a cell's status until the instructor grades it in formgrader
 
 # Task titles: by ``(assignment, grade_id)`` or by ``grade_id`` alone (the pair wins).
 Titles = Mapping[str | tuple[str, str], str]
@@ -63,7 +65,7 @@ def task_table(grades: pd.DataFrame, titles: Titles | None = None) -> pd.DataFra
         n, success_rate (0–1), mean_share (0–1); missing notebooks excluded; tasks in notebook order.
     """
     titles = titles or {}
-    g = grades[grades["status"] != "missing notebook"].copy()
+    g = grades[(grades["status"] != "missing notebook") & ~grades["status"].str.endswith(MANUAL)].copy()
     g["full"] = (g["score"] >= g["max_score"]) & (g["max_score"] > 0)
     g["share"] = g["score"] / g["max_score"].where(g["max_score"] > 0)
     out = (g.groupby(["assignment", "grade_id"], sort=False)
@@ -76,14 +78,19 @@ def task_table(grades: pd.DataFrame, titles: Titles | None = None) -> pd.DataFra
 
 def failure_table(grades: pd.DataFrame, *, top: int = TOP_FAILURES) -> pd.DataFrame:
     """The most common non-ok statuses (message text after the grade id), with counts."""
-    bad = grades.loc[grades["status"] != "ok", "status"].str.replace(r"^test cell edited[^;]*; ", "", regex=True)
+    failed = (grades["status"] != "ok") & ~grades["status"].str.endswith(MANUAL)
+    bad = grades.loc[failed, "status"].str.replace(r"^test cell edited[^;]*; ", "", regex=True)
     bad = bad[bad != "ok"].str.slice(0, 90)
     return bad.value_counts().head(top).rename_axis("message").reset_index(name="count")
 
 
 def assignment_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """Per assignment: students, submitted, mean and median score share, full marks, zero, with a note."""
+    """Per assignment: students, submitted, mean and median score share, full marks, zero, with a note, and the
+    points of written answers still awaiting manual grading (shares are of the autograded points then)."""
     s = summary.copy()
+    s["status"] = s["status"].str.replace(PENDING, "", regex=True)
+    if "auto_max" in s and "manual_pending" in s:
+        s["score"], s["max_score"] = s["auto_score"], s["auto_max"]
     s["share"] = s["score"] / s["max_score"].where(s["max_score"] > 0)
     s["submitted"] = s["status"] != "missing notebook"
     sub = s[s["submitted"]]
@@ -94,6 +101,8 @@ def assignment_table(summary: pd.DataFrame) -> pd.DataFrame:
     out["zero"] = sub.assign(z=sub["score"] == 0).groupby("assignment")["z"].sum()
     out["with_note"] = sub.assign(n=sub["status"].str.contains(";|failed", regex=True) &
                                   ~sub["status"].str.startswith("graded: ")).groupby("assignment")["n"].sum()
+    if "manual_pending" in s:
+        out["manual_pending_points"] = s.groupby("assignment")["manual_pending"].sum()
     return out.fillna(0).reset_index()
 
 
@@ -222,8 +231,9 @@ def write_report(*, course_dir: str | os.PathLike, titles: Titles | None = None)
     folder = course_dir / "report"
     folder.mkdir(parents=True, exist_ok=True)
     images = _plots(grades, summary, folder, titles)
-    flagged = summary[~summary["status"].isin(["graded", "missing notebook"])
-                      & ~summary["status"].str.fullmatch(r"graded: \d+ of \d+ graded cells failed")]
+    status = summary["status"].str.replace(PENDING, "", regex=True)
+    flagged = summary[~status.isin(["graded", "missing notebook"])
+                      & ~status.str.fullmatch(r"graded: \d+ of \d+ graded cells failed")]
     tables = [("Assignments", assignment_table(summary)), ("Tasks", task_table(grades, titles)),
               ("Most common failure messages", failure_table(grades)),
               ("Submissions with a status note", flagged)]

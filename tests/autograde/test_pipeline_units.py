@@ -145,3 +145,19 @@ def test_only_the_instructors_data_cell_gets_the_data_timeout():
                           metadata={"nbgrader": {"locked": True}})  # unknown ids are dropped by nbgrader
     assert ex._get_timeout(answer) == ex._get_timeout(forged) == ex._get_timeout(_cell([])) == 3
     assert pp.GuardedExecute(timeout=300, data_timeout=120)._get_timeout(data_cell) == 300
+
+
+def test_written_answer_points_are_kept_apart():
+    """A written answer awaiting manual grading is neither a failure nor hidden in the total."""
+    from crmlab.autograde.records import make_record
+    from crmlab.autograde.submissions import Intake
+
+    class Job:
+        student_id, assignment, digest = "s1", "03_x", "d"
+
+    cells = [{"grade_id": "q1_test", "score": 2.0, "max_score": 2.0, "status": "ok"},
+             {"grade_id": "q2_test", "score": 0.0, "max_score": 1.0, "status": "wrong answer"},
+             {"grade_id": "w1", "score": 0.0, "max_score": 2.0, "status": "needs manual grading"}]
+    r = make_record(Job, Intake("s1", kind="ok"), cells, {})
+    assert (r["auto_score"], r["auto_max"], r["manual_pending"]) == (2.0, 3.0, 2.0)
+    assert r["banner"] == "graded: 1 of 2 graded cells failed; 2 point(s) await manual grading"
