@@ -33,18 +33,16 @@ def run_build(args) -> int:
 def run_measure(args) -> int:
     """``crmlab course measure``."""
     from crmlab.autograde.build import find_assignments
-    from crmlab.autograde.measure import measure, pass_rates
+    from crmlab.autograde.measure import measure_all, pass_rates
 
     course = Path(args.course) if args.course else Path(__file__).resolve().parent.parent / "course"
     folders = [f for f in find_assignments(course) if f.name in args.lectures or not args.lectures]
     unknown = sorted(set(args.lectures) - {f.name for f in folders})
     if unknown:
         raise UsageError(f"no lecture {', '.join(unknown)} in {course}")
-    for folder in folders:
-        if not (folder / "reference.py").is_file():
-            continue
-        content = measure(folder, figure_seeds=args.figure_seeds, recovery_seeds=args.recovery_seeds,
-                          jobs=args.jobs)
+    folders = [f for f in folders if (f / "reference.py").is_file()]
+    written = measure_all(folders, figure_seeds=args.figure_seeds, recovery_seeds=args.recovery_seeds, jobs=args.jobs)
+    for folder, content in written.items():
         rates = ", ".join(f"{gid} {rate:.1%}" for gid, rate in pass_rates(content).items()) or "no truth tasks"
         print(f"{folder.name}: {len(content['figures'])} figure(s); recovery: {rates}")
     return 0

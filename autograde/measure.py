@@ -33,56 +33,76 @@ class Figure:
 
 
 def _one_seed(job: tuple) -> dict:
-    """Figures (if ``with_figures``) and truth verdicts of the reference at ``path`` on world ``seed``."""
-    path, seed, with_figures = job
+    """``{reference path: {figures, recovery}}`` of each reference on world ``seed`` (simulated once for all)."""
+    paths, seed, with_figures = job
     from crmlab.autograde.prepare import load_reference
     from crmlab.autograde.verdict import judge
     from crmlab.simulator import simulate_pair
 
-    ref = load_reference(Path(path))
     world, dq = simulate_pair(seed=seed)
-    out = {"seed": seed, "figures": {}, "recovery": {}}
-    if with_figures:
-        for name, figure in getattr(ref, "FIGURES", {}).items():
-            out["figures"][name] = round(float(figure.fn(world, dq)), DIGITS)
-    for gid, truth in getattr(ref, "TRUTH", {}).items():
-        task = ref.TASKS[gid]
-        answers = task.answers(**ref.SOLUTIONS[gid](world, dq))
-        expected = dict(answers, **truth(world, dq))
-        out["recovery"][gid] = judge(task, gid, answers, expected).passed
-    return out
+    results = {}
+    for path in paths:
+        ref = load_reference(Path(path))
+        out = {"seed": seed, "figures": {}, "recovery": {}}
+        if with_figures:
+            for name, figure in getattr(ref, "FIGURES", {}).items():
+                out["figures"][name] = round(float(figure.fn(world, dq)), DIGITS)
+        for gid, truth in getattr(ref, "TRUTH", {}).items():
+            task = ref.TASKS[gid]
+            answers = task.answers(**ref.SOLUTIONS[gid](world, dq))
+            expected = dict(answers, **truth(world, dq))
+            out["recovery"][gid] = judge(task, gid, answers, expected).passed
+        results[path] = out
+    return results
 
 
-def run_seeds(reference: Path, seeds: list[int], *, figure_seeds: int, jobs: int = 1) -> list[dict]:
-    """Per-seed results, in seed order (``figure_seeds`` first seeds also measure the figures)."""
-    work = [(str(reference), seed, i < figure_seeds) for i, seed in enumerate(seeds)]
+def run_seeds(references: list[Path], seeds: list[int], *, figure_seeds: int, jobs: int = 1) -> list[dict]:
+    """Per seed (in order), ``{reference path: results}``; the first ``figure_seeds`` seeds measure figures."""
+    work = [([str(r) for r in references], seed, i < figure_seeds) for i, seed in enumerate(seeds)]
     if jobs <= 1:
         return [_one_seed(job) for job in work]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(_one_seed, work))
 
 
-def measure(folder: str | Path, *, figure_seeds: int = FIGURE_SEEDS, recovery_seeds: int = RECOVERY_SEEDS,
-            jobs: int = 1) -> dict:
-    """Measure lecture ``folder`` (its ``reference.py``) and write ``folder/measured.json``; returns its content."""
+def _needs(ref, figure_seeds: int, recovery_seeds: int) -> int:
+    """How many seeds a reference needs: its figures' and its recovery studies' (at least 2)."""
+    return max(figure_seeds if getattr(ref, "FIGURES", {}) else 0,
+               recovery_seeds if getattr(ref, "TRUTH", {}) else 0, 2)
+
+
+def measure_all(folders: list[str | Path], *, figure_seeds: int = FIGURE_SEEDS,
+                recovery_seeds: int = RECOVERY_SEEDS, jobs: int = 1) -> dict[Path, dict]:
+    """Measure every lecture in ``folders`` on shared worlds (one simulation per seed for all of them) and write
+    each ``folder/measured.json``; returns ``{folder: content}``."""
     from crmlab.autograde.prepare import load_reference
 
-    folder = Path(folder)
-    ref = load_reference(folder / "reference.py")
-    figures = getattr(ref, "FIGURES", {})
-    n = max(figure_seeds if figures else 0, recovery_seeds if getattr(ref, "TRUTH", {}) else 0, 2)
-    rows = run_seeds(folder / "reference.py", list(range(n)), figure_seeds=figure_seeds, jobs=jobs)
-    content = {
-        "about": "written by `crmlab course measure`; quoted by the prose as {{fig:name:fmt}}; do not edit",
-        "figures": {name: {"doc": fig.doc, "seeds": [r["seed"] for r in rows if name in r["figures"]],
-                           "values": [r["figures"][name] for r in rows if name in r["figures"]]}
-                    for name, fig in figures.items()},
-        "recovery": {gid: {"seeds": [r["seed"] for r in rows],
-                           "passed": [bool(r["recovery"][gid]) for r in rows]}
-                     for gid in getattr(ref, "TRUTH", {})},
-    }
-    (folder / FILE).write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return content
+    folders = [Path(f) for f in folders]
+    refs = {folder: load_reference(folder / "reference.py") for folder in folders}
+    n = max(_needs(ref, figure_seeds, recovery_seeds) for ref in refs.values())
+    rows = run_seeds([f / "reference.py" for f in folders], list(range(n)), figure_seeds=figure_seeds, jobs=jobs)
+    written = {}
+    for folder, ref in refs.items():
+        mine = [row[str(folder / "reference.py")] for row in rows][:_needs(ref, figure_seeds, recovery_seeds)]
+        content = {
+            "about": "written by `crmlab course measure`; quoted by the prose as {{fig:name:fmt}}; do not edit",
+            "figures": {name: {"doc": fig.doc, "seeds": [r["seed"] for r in mine if name in r["figures"]],
+                               "values": [r["figures"][name] for r in mine if name in r["figures"]]}
+                        for name, fig in getattr(ref, "FIGURES", {}).items()},
+            "recovery": {gid: {"seeds": [r["seed"] for r in mine][:recovery_seeds],
+                               "passed": [bool(r["recovery"][gid]) for r in mine][:recovery_seeds]}
+                         for gid in getattr(ref, "TRUTH", {})},
+        }
+        text = json.dumps(content, ensure_ascii=False, indent=1) + "\n"
+        (folder / FILE).write_text(text, encoding="utf-8")
+        written[folder] = content
+    return written
+
+
+def measure(folder: str | Path, *, figure_seeds: int = FIGURE_SEEDS, recovery_seeds: int = RECOVERY_SEEDS,
+            jobs: int = 1) -> dict:
+    """Measure one lecture ``folder`` and write its ``measured.json``; returns its content."""
+    return measure_all([folder], figure_seeds=figure_seeds, recovery_seeds=recovery_seeds, jobs=jobs)[Path(folder)]
 
 
 def load(folder: str | Path) -> dict:
@@ -110,7 +130,9 @@ def stale(folder: str | Path, *, check_seeds: int = 2) -> list[str]:
     if declared != (set(content["figures"]), set(content["recovery"])):
         problems.append("the declared FIGURES / TRUTH tasks differ from those measured")
         return problems
-    for row in run_seeds(folder / "reference.py", list(range(check_seeds)), figure_seeds=check_seeds):
+    path = folder / "reference.py"
+    for row in run_seeds([path], list(range(check_seeds)), figure_seeds=check_seeds):
+        row = row[str(path)]
         i = row["seed"]
         for name, value in row["figures"].items():
             kept = content["figures"][name]
