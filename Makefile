@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.crmlab-installed
 LAB    := demo/lab
 LAB_STUDENT ?= s021
 
-.PHONY: demo test lint lab bench venv
+.PHONY: demo test lint lab bench venv self-study
 
 venv: $(STAMP)
 
@@ -43,3 +43,8 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# The self-study edition (local verdicts on a public seed, hints, worked solutions) in my-crm/, opened in JupyterLab.
+self-study: $(STAMP)
+	@$(BIN)/crmlab course build --edition self-study --out my-crm
+	@$(BIN)/jupyter lab my-crm
