@@ -212,3 +212,8 @@ def matching(grade_id: str, points: int, title: str, *, items: tuple[str, ...], 
         passed(title)
 
     return Task(grade_id, points, title, {name: Equal(reason=reason)}, produce, formative, hints=hints)
+
+
+from . import friendly  # noqa: E402 - after CheckError, which it names
+
+friendly.install()
