@@ -163,6 +163,7 @@ def simulate(*, n_customers: int = 10_000, n_shops: int = 6, start="2024-01-01",
     --------
     simulator.simulate_to : the same world written straight to disk block by block, in bounded memory
         (byte-identical to ``simulate(...).save(path)``); for worlds of hundreds of thousands of customers.
+    simulator.simulate_lazy : the same world, each table generated when first used (a student's first world).
     """
     config = make_config(n_customers=n_customers, n_shops=n_shops, start=start, end=end, mode=mode,
                          locales=locales, data_quality=data_quality, seed=seed)
