@@ -64,6 +64,10 @@ class LazyTables(Mapping):
     def __len__(self) -> int:
         return len(self._names)
 
+    def __reduce__(self):
+        """Pickled (to a worker, say) as a plain dict of every table: the loader does not travel."""
+        return dict, (dict(self),)
+
     def loaded(self) -> list[str]:
         """Names of the tables already made, in table order."""
         return [n for n in self._names if n in self._done]

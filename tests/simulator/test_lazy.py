@@ -86,3 +86,12 @@ def test_lazy_load_reads_each_file_when_first_used(tmp_path):
     assert lazy.tables.loaded() == [] and f"orders={len(world.orders):,}" in repr(lazy)  # count from the footer
     pd.testing.assert_frame_equal(lazy.orders, simulator.load(path).orders, check_exact=True)
     assert lazy.tables.loaded() == ["orders"] and lazy.truth.tables.loaded() == []
+
+
+def test_pickled_lazy_world_is_a_whole_one():
+    import pickle
+
+    lazy = simulator.simulate_lazy(n_customers=300, seed=6, truth=False)
+    back = pickle.loads(pickle.dumps(lazy))
+    assert type(back.tables) is dict and list(back.tables) == list(schema.OBSERVED)
+    pd.testing.assert_frame_equal(back.orders, simulator.simulate(n_customers=300, seed=6).orders, check_exact=True)
