@@ -129,8 +129,9 @@ def effects(contacts: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
     with treatment) and ``y0``, ``y1`` (realised potential outcomes, bool).
 
     ``rate_lift`` acts only on customers the campaign can move: lifecycle customers alive at launch (their
-    ``p1 > p0``). btyd-mechanism customers follow their pre-drawn BG/NBD purchases and churned ones do not
-    buy, so for them the campaign does nothing. ``movable_share`` is the share of contacted customers it can
+    ``p1 > p0``). btyd-mechanism customers follow their pre-drawn BG/NBD purchases (p0 = p1 = 1 − exp(−λ ×
+    window weeks) if alive at launch) and churned ones do not buy (p0 = p1 = 0), so for them the campaign
+    does nothing. ``movable_share`` is the share of contacted customers it can
     move and ``effective_lift = rate_lift × movable_share`` the mean purchase-rate lift over all contacted
     customers — 0 in btyd mode, where the true and the sample effects are 0 as well.
     """

@@ -16,20 +16,23 @@ from . import calendar, lifecycle
 # persona: (share among B2C, rate mean /week, rate shape, basket mean CNY, price sensitivity mean,
 #           satisfaction baseline mean). Rates are Gamma; heterogeneity within persona is wide on purpose.
 PERSONAS = {
-    "one_off": (0.30, 0.030, 1.0, 160.0, 0.50, 0.35),
-    "bargain_hunter": (0.30, 0.072, 1.5, 95.0, 0.80, 0.30),
-    "regular": (0.32, 0.085, 2.0, 190.0, 0.45, 0.70),
-    "vip": (0.08, 0.095, 3.0, 380.0, 0.20, 0.90),
+    "one_off": (0.30, 0.050, 1.0, 160.0, 0.50, 0.35),
+    "bargain_hunter": (0.30, 0.104, 1.5, 95.0, 0.80, 0.30),
+    "regular": (0.32, 0.098, 2.0, 190.0, 0.45, 0.70),
+    "vip": (0.08, 0.100, 3.0, 380.0, 0.20, 0.90),
 }
 # B2B in proportion (issue 12): a wholesaler buys about as often as a bargain hunter and its basket, drawn
 # independently of its rate like everyone's, is a few times a regular's; it no longer owns the revenue.
-WHOLESALER = ("wholesaler", 0.080, 3.0, 500.0, 0.50, 0.60)
+WHOLESALER = ("wholesaler", 0.060, 3.0, 500.0, 0.50, 0.60)
 # BG/NBD and Gamma-Gamma parameters: CDNOW fits (Fader, Hardie & Lee 2005), weeks; spend in value units.
 BTYD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "gamma": 15.44}
 BTYD_VALUE_CNY = 5.0  # CNY per Gamma-Gamma value unit (mean spend ≈ 35.2 units ≈ 176 CNY)
-# heterogeneity around each persona's means: basket × LogNormal(BASKET_LOG_MEAN, BASKET_LOG_SD); price
-# sensitivity ~ Beta(PS_CONCENTRATION × mean, PS_CONCENTRATION × (1 − mean)); satisfaction ~ Normal(mean, SAT_SD)
-BASKET_LOG_MEAN, BASKET_LOG_SD = -0.08, 0.4
+# heterogeneity around each persona's means: rate × LogNormal(−RATE_LOG_SD²/2, RATE_LOG_SD) (mean 1: real buyers'
+# rates are far more spread than one Gamma per persona, BG/NBD's r ≈ 0.25 on CDNOW); basket ×
+# LogNormal(BASKET_LOG_MEAN, BASKET_LOG_SD); price sensitivity ~ Beta(PS_CONCENTRATION × mean,
+# PS_CONCENTRATION × (1 − mean)); satisfaction ~ Normal(mean, SAT_SD)
+RATE_LOG_SD = 0.8
+BASKET_LOG_MEAN, BASKET_LOG_SD = -0.045, 0.3
 PS_CONCENTRATION = 4.0
 SAT_SD = 0.6
 # a lifecycle customer's baseline rate is at least this (/week: one purchase in 20 years), so that a Gamma draw
@@ -96,6 +99,9 @@ def draw_population(*, ids: np.ndarray, shops: pd.DataFrame, shop_weight: np.nda
         nu[is_btyd] = rng.gamma(BTYD["q"], 1.0 / BTYD["gamma"], k)
         basket[is_btyd] = BTYD["p"] / nu[is_btyd] * BTYD_VALUE_CNY / fx[is_btyd]
     opt_in = rng.random(n) < np.where(b2b, 0.9, 0.7)
+    # drawn last, so that no earlier draw moves (btyd mode keeps its bytes)
+    spread = np.exp(rng.normal(-RATE_LOG_SD**2 / 2, RATE_LOG_SD, n))
+    lam = np.where(is_btyd, lam, np.maximum(lam * spread, RATE_FLOOR))
     return pd.DataFrame({
         "customer_id": ids.astype(np.int64), "shop_id": shops["shop_id"].to_numpy()[shop_idx].astype(np.int64),
         "signup_date": signup, "customer_type": np.where(b2b, "B2B", "B2C"), "locale": locale,
@@ -124,7 +130,7 @@ def population(mode: str) -> dict:
             "personas": {k: {"share_of_b2c": v[0], **dict(zip(PERSONA_FIELDS, v[1:], strict=True))}
                          for k, v in PERSONAS.items()},
             "wholesaler": dict(zip(PERSONA_FIELDS, WHOLESALER[1:], strict=True)),
-            "heterogeneity": {"rate_floor_week": RATE_FLOOR,
+            "heterogeneity": {"rate_floor_week": RATE_FLOOR, "rate_log_sd": RATE_LOG_SD,
                               "basket_log_mean": BASKET_LOG_MEAN, "basket_log_sd": BASKET_LOG_SD,
                               "price_sensitivity_concentration": PS_CONCENTRATION, "sat_baseline_sd": SAT_SD},
             "stages": lifecycle.stage_machine(),

@@ -326,15 +326,19 @@ PARAMS: dict[str, str] = {
                                      "rate_shape (rate ~ Gamma(shape, mean)), basket_mean_cny, "
                                      "price_sensitivity_mean, sat_baseline_mean",
     "population.lifecycle.wholesaler": "the B2B persona, same fields (B2B share per shop: shops.b2b_share)",
-    "population.lifecycle.heterogeneity": "purchase rate at least rate_floor_week (a Gamma draw below it is "
-                                          "raised to it); basket × LogNormal(basket_log_mean, basket_log_sd); "
+    "population.lifecycle.heterogeneity": "purchase rate × LogNormal(−rate_log_sd²/2, rate_log_sd), at least "
+                                          "rate_floor_week (a draw below it is raised to it); "
+                                          "basket × LogNormal(basket_log_mean, basket_log_sd); "
                                           "price sensitivity ~ Beta with concentration "
                                           "price_sensitivity_concentration; "
                                           "satisfaction baseline ~ Normal(mean, sat_baseline_sd)",
     "population.lifecycle.stages": "stage machine over names (exploration…decline): rate_mult, basket_mult, "
                                    "price_sensitivity_mult; weekly hazards base × exp(slope × (satisfaction − "
                                    "0.5)), capped at 0.9: forward_base/forward_slope to forward_target, exit_base/"
-                                   "exit_slope; satisfaction AR(1) sat_persistence, sat_noise_sd",
+                                   "exit_slope (exit_after_order added to the exit base order_lag_weeks after "
+                                   "a customer's last order); follow_up_share: an order's chance of a "
+                                   "follow-up order in the same week; satisfaction AR(1) sat_persistence, "
+                                   "sat_noise_sd",
 }
 
 # String ids: column -> (prefix, digits). Ids are assigned after blocks are joined, in customer order.

@@ -1,7 +1,9 @@
 """True customer lifetime value at the horizon: expected discounted gross margin after the last day.
 
 Lifecycle customers: the stage machine is a Markov chain with the weekly hazards of ``lifecycle`` evaluated
-at the customer's baseline satisfaction (to which satisfaction reverts); the value solves
+at the customer's baseline satisfaction (to which satisfaction reverts) and, for the exit after an order, at
+the chance that a week of the stage is the last with an order for ORDER_LAG − 1 weeks (season-free weeks,
+ORDER_LAG = 2); the value solves
 V = r + P·V/(1+d) for the four living stages, one small linear system per customer, all solved at once.
 BTYD customers: an alive customer's k-th future purchase arrives after a Gamma(k, λ) time and happens
 only if the customer survived the k−1 before it, so V = m·q / (1 − (1−p)·q) with q = λ/(λ+δ).
@@ -25,8 +27,10 @@ def lifecycle_clv(*, stage: np.ndarray, lam: np.ndarray, basket: np.ndarray, pri
     if n == 0:
         return np.zeros(0)
     stages = np.arange(4)
-    fwd, ext, target = lifecycle._hazards(np.repeat(stages[None, :], n, 0).ravel(),
-                                          np.repeat(sat, 4), np.zeros(4 * n))
+    visits = lam[:, None] * lifecycle.RATE_MULT[None, :] / (1 + lifecycle.FOLLOW_UP)
+    last = (1 - np.exp(-visits.ravel())) * np.exp(-visits.ravel())  # an order, then a week without
+    fwd, ext, target = lifecycle._hazards(np.repeat(stages[None, :], n, 0).ravel(), np.repeat(sat, 4),
+                                          np.zeros(4 * n), last)
     fwd, ext, target = fwd.reshape(n, 4), ext.reshape(n, 4), target.reshape(n, 4)
     P = np.zeros((n, 4, 4))
     rows = np.arange(4)

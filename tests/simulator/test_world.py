@@ -117,8 +117,8 @@ def test_same_seed_same_bytes_different_seed_differs(tmp_path):
 # The week loop's output for a small mixed block, pinned with the numpy/pandas of constraints.txt. The tests
 # above compare two runs of the same code; this one catches a change of the code that moves a random draw
 # (a refactor of ``lifecycle.run`` must keep it). A deliberate change of the generator updates the pin: last
-# updated by the purchase-process recalibration against CDNOW (issue 12: personas, wholesaler, stage rates).
-LIFECYCLE_PIN = "c9983a34b810d5ab"
+# updated by exits after purchases, follow-up orders and signup-week repeats (issue 12: holdout errors, IPT CV).
+LIFECYCLE_PIN = "6937dcbe822dbfb0"
 
 
 def test_lifecycle_draws_are_pinned():
@@ -172,19 +172,21 @@ def test_params_state_the_population_the_mode_draws_from(tmp_path, mode):
         assert {k: [v["share_of_b2c"], *(v[f] for f in latent.PERSONA_FIELDS)]
                 for k, v in life["personas"].items()} == {k: list(v) for k, v in latent.PERSONAS.items()}
         assert [life["wholesaler"][f] for f in latent.PERSONA_FIELDS] == list(latent.WHOLESALER[1:])
-        assert life["heterogeneity"] == {"rate_floor_week": latent.RATE_FLOOR,
+        assert life["heterogeneity"] == {"rate_floor_week": latent.RATE_FLOOR, "rate_log_sd": latent.RATE_LOG_SD,
                                          "basket_log_mean": latent.BASKET_LOG_MEAN,
                                          "basket_log_sd": latent.BASKET_LOG_SD, "sat_baseline_sd": latent.SAT_SD,
                                          "price_sensitivity_concentration": latent.PS_CONCENTRATION}
         st = life["stages"]
         for key, const in (("rate_mult", lifecycle.RATE_MULT), ("basket_mult", lifecycle.BASKET_MULT),
                            ("price_sensitivity_mult", lifecycle.PRICE_SENS_MULT), ("forward_base", lifecycle.FWD_BASE),
-                           ("forward_slope", lifecycle.FWD_SLOPE), ("exit_base", lifecycle.EXIT_BASE)):
+                           ("forward_slope", lifecycle.FWD_SLOPE), ("exit_base", lifecycle.EXIT_BASE),
+                           ("exit_after_order", lifecycle.EXIT_AFTER_ORDER)):
             assert st[key] == const.tolist(), key
         assert st["names"] == list(schema.STAGES[:4])
         assert st["forward_target"] == [schema.STAGES[i] for i in lifecycle.FWD_TARGET]
-        assert (st["exit_slope"], st["sat_persistence"], st["sat_noise_sd"]) == (
-            lifecycle.EXIT_SLOPE, lifecycle.RHO, lifecycle.SAT_NOISE)
+        assert (st["exit_slope"], st["sat_persistence"], st["sat_noise_sd"], st["follow_up_share"],
+                st["order_lag_weeks"]) == (lifecycle.EXIT_SLOPE, lifecycle.RHO, lifecycle.SAT_NOISE,
+                                           lifecycle.FOLLOW_UP, lifecycle.ORDER_LAG)
     documented = {k.split(".")[1] for k in schema.PARAMS if k.startswith("population.")}
     documented |= {k.split(".")[2] for k in schema.PARAMS if k.startswith("population.lifecycle.")}
     assert set(pop) | set(pop.get("lifecycle", {})) <= documented  # every key is in the data dictionary
