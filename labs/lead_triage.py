@@ -1,8 +1,9 @@
 """The MAN triage role-play of lecture 2: read a lead card, choose an action, get immediate feedback.
 
-A card from ``world.leads`` shows the prospect's company, job title, stated need and budget. The student
+A card from ``world.leads`` shows the prospect's company, job title, stated need and budget, with the shop's
+budget threshold for M (money) in the shop's currency, so every fact the judgement needs is on the card. The student
 picks pursue now / contact / cultivate / drop; the lab compares that with the class the student's own
-``man_class(money, authority, need)`` (task 4 of the notebook, passed in, so this module holds no answer)
+``man_class(money, authority, need)`` (task 7 of the notebook, passed in, so this module holds no answer)
 gives for the lead's recorded M, A, N flags, reveals the flags, and keeps a running score.
 
 Pure functions (:func:`draw_cards`, :func:`card_html`, :func:`score_action`, :func:`score_text`) do the
@@ -21,8 +22,8 @@ import pandas as pd
 # ToggleButtons options: (label shown, man_class label it stands for)
 ACTIONS = [("立即跟进 pursue now", "ideal"), ("联系 contact", "contact"),
            ("长期培养 cultivate", "cultivate"), ("放弃 drop", "drop")]
-CARD_COLUMNS = ["lead_id", "company", "job_title", "stated_need", "budget", "man_money", "man_authority",
-                "man_need"]
+CARD_COLUMNS = ["lead_id", "shop_id", "company", "job_title", "stated_need", "budget", "man_money",
+                "man_authority", "man_need"]
 
 
 def draw_cards(leads: pd.DataFrame, *, rng: np.random.Generator, n_cards: int = 10) -> pd.DataFrame:
@@ -46,11 +47,19 @@ def draw_cards(leads: pd.DataFrame, *, rng: np.random.Generator, n_cards: int = 
     return leads.iloc[take][CARD_COLUMNS].reset_index(drop=True)
 
 
-def card_html(card: pd.Series, *, number: int, total: int) -> str:
-    """The lead card as HTML: company, job title, stated need, budget (shop currency; 0 = unknown)."""
-    budget = "未知 unknown" if not card["budget"] else f"{card['budget']:,.0f}（店铺币种 shop currency）"
+def card_html(card: pd.Series, *, number: int, total: int, threshold: float | None = None,
+              currency: str = "") -> str:
+    """The lead card as HTML: company, job title, stated need, budget and the shop's M threshold (shop currency).
+
+    A budget of 0 means unknown. ``threshold`` is the stated budget from which a lead counts as having the
+    money (M: budget >= threshold); the card shows it so the judgement can be made from the card alone.
+    """
+    unit = f" {currency}" if currency else "（店铺币种 shop currency）"
+    budget = "未知 unknown" if not card["budget"] else f"{card['budget']:,.0f}{unit}"
     fields = [("公司 company", card["company"]), ("职位 job title", card["job_title"]),
               ("需求 stated need", card["stated_need"]), ("年度预算 budget", budget)]
+    if threshold is not None:
+        fields.append(("本店 M 门槛 threshold", f"预算 ≥ {threshold:,.0f}{unit} 才算有购买力 (M)"))
     rows = "".join(f"<tr><td><b>{k}</b></td><td>{html.escape(str(v))}</td></tr>" for k, v in fields)
     return f"<h4>线索 lead {number}/{total} · {html.escape(str(card['lead_id']))}</h4><table>{rows}</table>"
 
@@ -69,7 +78,7 @@ def score_action(action: str, card: pd.Series, *, man_class: Callable) -> dict[s
     try:
         want = man_class(*flags)
     except NotImplementedError:
-        return {"correct": None, "want": None, "message": "先完成任务 4 的 man_class（finish task 4 first）"}
+        return {"correct": None, "want": None, "message": "先完成任务 7 的 man_class（finish task 7 first）"}
     except Exception as exc:  # noqa: BLE001 - the student's code may fail in any way; the lab must keep running
         return {"correct": None, "want": None, "message": f"man_class 出错 raised {type(exc).__name__}: {exc}"}
     label = dict((v, k) for k, v in ACTIONS).get(want, str(want))
@@ -87,8 +96,10 @@ def score_text(right: int, answered: int) -> str:
 class LeadTriageLab(widgets.VBox):
     """The lab's container; controls and outputs are attributes so tests can drive and read them."""
 
-    def __init__(self, deck: pd.DataFrame, man_class: Callable):
+    def __init__(self, deck: pd.DataFrame, man_class: Callable, *, thresholds: dict | None = None,
+                 currencies: dict | None = None):
         self.deck, self.man_class = deck, man_class
+        self.thresholds, self.currencies = dict(thresholds or {}), dict(currencies or {})
         self.position, self.right, self.answered = 0, 0, 0
         self.card = widgets.HTML()
         self.action = widgets.ToggleButtons(options=ACTIONS, value=None, description="行动 action")
@@ -102,7 +113,10 @@ class LeadTriageLab(widgets.VBox):
 
     def show(self) -> None:
         """Show the current card with no action chosen."""
-        self.card.value = card_html(self.deck.iloc[self.position], number=self.position + 1, total=len(self.deck))
+        card = self.deck.iloc[self.position]
+        shop = str(card.get("shop_id", ""))
+        self.card.value = card_html(card, number=self.position + 1, total=len(self.deck),
+                                    threshold=self.thresholds.get(shop), currency=self.currencies.get(shop, ""))
         self.feedback.value = ""
         self.scored = False
 
@@ -125,7 +139,8 @@ class LeadTriageLab(widgets.VBox):
         self.show()
 
 
-def build_ui(*, leads: pd.DataFrame, man_class: Callable, seed: int = 0, n_cards: int = 10) -> LeadTriageLab:
+def build_ui(*, leads: pd.DataFrame, man_class: Callable, thresholds: dict | None = None,
+             currencies: dict | None = None, seed: int = 0, n_cards: int = 10) -> LeadTriageLab:
     """The MAN triage lab: a lead card, action ToggleButtons, feedback, running score and a next button.
 
     Parameters
@@ -133,8 +148,11 @@ def build_ui(*, leads: pd.DataFrame, man_class: Callable, seed: int = 0, n_cards
     leads : DataFrame
         ``world.leads``.
     man_class : callable
-        ``man_class(money, authority, need) -> str`` (the student's task 4), returning ideal / contact /
+        ``man_class(money, authority, need) -> str`` (the student's task 7), returning ideal / contact /
         cultivate / drop.
+    thresholds, currencies : dict, optional
+        ``{shop_id: M threshold}`` (a stated annual budget, shop currency) and ``{shop_id: ISO currency}``,
+        shown on each card so the M judgement can be made from the card.
     seed : int, default=0
         Seed of the ``numpy.random.Generator`` that draws the deck.
     n_cards : int, default=10
@@ -146,4 +164,4 @@ def build_ui(*, leads: pd.DataFrame, man_class: Callable, seed: int = 0, n_cards
         An ``ipywidgets.VBox``; pass it to ``display``.
     """
     deck = draw_cards(leads, rng=np.random.default_rng(seed), n_cards=n_cards)
-    return LeadTriageLab(deck, man_class)
+    return LeadTriageLab(deck, man_class, thresholds=thresholds, currencies=currencies)

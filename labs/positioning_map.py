@@ -95,7 +95,7 @@ def ranking_html(table: pd.DataFrame, *, weights) -> str:
 
 
 def _plot_png(options: pd.DataFrame, ideal: np.ndarray, *, x_attr: str, y_attr: str) -> bytes:
-    fig = Figure(figsize=(5.0, 4.2), dpi=80)
+    fig = Figure(figsize=(5.0, 4.2), dpi=80, layout="tight")  # axis labels never clipped
     ax = fig.add_subplot()
     columns = list(options.columns)
     ax.scatter(options[x_attr], options[y_attr], color="C0")
@@ -103,10 +103,10 @@ def _plot_png(options: pd.DataFrame, ideal: np.ndarray, *, x_attr: str, y_attr: 
         ax.annotate(str(name), (x, y), textcoords="offset points", xytext=(4, 4))
     ax.scatter([ideal[columns.index(x_attr)]], [ideal[columns.index(y_attr)]], marker="*", s=220,
                color="C3", label="ideal point")
-    ax.set_xlim(*SCALE)
-    ax.set_ylim(*SCALE)
-    ax.set_xlabel(x_attr)
-    ax.set_ylabel(y_attr)
+    ax.set_xlim(SCALE[0] - 0.3, SCALE[1] + 0.3)  # a point on the scale's end stays inside the frame
+    ax.set_ylim(SCALE[0] - 0.3, SCALE[1] + 0.3)
+    ax.set_xlabel(f"{x_attr} (1–7)")
+    ax.set_ylabel(f"{y_attr} (1–7)")
     ax.legend(loc="lower left")
     buf = io.BytesIO()
     fig.savefig(buf, format="png")

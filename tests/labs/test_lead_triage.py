@@ -19,7 +19,7 @@ def not_done(money, authority, need):
 def leads():
     flags = [(True, True, True), (True, False, True), (False, False, True), (False, False, False)]
     return pd.DataFrame({
-        "lead_id": ["L1", "L2", "L3", "L4"], "company": ["甲公司", "Beta GmbH", "丙科技", "Delta <Ltd>"],
+        "lead_id": ["L1", "L2", "L3", "L4"], "shop_id": ["S01", "S05", "S01", "S05"], "company": ["甲公司", "Beta GmbH", "丙科技", "Delta <Ltd>"],
         "job_title": ["总经理", "Buyer", "实习生", "Student"],
         "stated_need": ["年会礼品", "restock", "看看", "none"], "budget": [80000.0, 0.0, 500.0, 0.0],
         "man_money": [f[0] for f in flags], "man_authority": [f[1] for f in flags],
@@ -40,6 +40,17 @@ def test_card_html_shows_the_card_and_escapes(leads):
     assert "80,000" in card_html(leads.iloc[0], number=1, total=4)
 
 
+def test_card_shows_the_threshold_it_is_judged_by(leads):
+    text = card_html(leads.iloc[0], number=1, total=4, threshold=50_000.0, currency="CNY")
+    assert "80,000 CNY" in text and "≥ 50,000 CNY" in text
+    ui = build_ui(leads=leads, man_class=man_class, thresholds={"S01": 50_000.0, "S05": 6_900.0},
+                  currencies={"S01": "CNY", "S05": "USD"}, n_cards=4)
+    for _ in range(4):
+        shop = ui.deck.loc[ui.position, "shop_id"]
+        assert ("6,900 USD" if shop == "S05" else "50,000 CNY") in ui.card.value
+        ui.next.click()
+
+
 @pytest.mark.parametrize(("row", "action", "correct", "want"), [
     (0, "ideal", True, "ideal"), (1, "ideal", False, "contact"),
     (2, "cultivate", True, "cultivate"), (3, "contact", False, "drop"),
@@ -52,7 +63,7 @@ def test_score_action(leads, row, action, correct, want):
 def test_score_action_uses_the_given_function(leads):
     always_drop = score_action("drop", leads.iloc[0], man_class=lambda m, a, n: "drop")
     assert always_drop["correct"] is True
-    assert "任务 4" in score_action("drop", leads.iloc[0], man_class=not_done)["message"]
+    assert "任务 7" in score_action("drop", leads.iloc[0], man_class=not_done)["message"]
     broken = score_action("drop", leads.iloc[0], man_class=lambda m, a, n: 1 / 0)
     assert broken["correct"] is None and "ZeroDivisionError" in broken["message"]
 
@@ -79,4 +90,4 @@ def test_widget_keeps_a_running_score(leads):
 def test_widget_runs_before_task_four_is_done(leads):
     ui = build_ui(leads=leads, man_class=not_done, n_cards=2)
     ui.action.value = "ideal"
-    assert "任务 4" in ui.feedback.value and ui.score.value == score_text(0, 0)
+    assert "任务 7" in ui.feedback.value and ui.score.value == score_text(0, 0)
