@@ -24,8 +24,8 @@ from .positioning_checks import (
     ABC_NO_ROUNDING,
     ABC_SHARE_INCLUDING,
     ABC_TIE_DESCENDING,
-    CDV_FIXED_KEYS,
     CDV_FIRST_ONLY,
+    CDV_FIXED_KEYS,
     CDV_RATIO_INVERTED,
     CDV_REVERSED,
     FLAG_COLUMNS,
@@ -57,6 +57,7 @@ from .positioning_checks import (
     check_man_class,
     check_man_flags,
     check_man_table,
+    check_order_profit,
     check_order_revenue,
     check_potential,
     check_pyramid,
@@ -237,8 +238,8 @@ def backtest_potential(potential, world, cut=BACKTEST_CUT) -> pd.Series:
     truth_top = set(top_decile(target))
     scores = {"你的 potential": potential(customers, orders, items, cut),
               "历史收入 historical revenue": history.reindex(customers["customer_id"]).fillna(0.0)}
-    result = pd.Series({k: len(set(top_decile(v) or []) & truth_top) / len(truth_top) for k, v in scores.items()},
-                       name="precision@10%")
+    hits = {k: len(set(top_decile(v) or []) & truth_top) for k, v in scores.items()}
+    result = pd.Series({k: h / max(len(truth_top), 1) for k, h in hits.items()}, name="precision@10%")
     print(f"回测 back-test：用 {cut.date()} 之前的数据打分，对照其后 6 个月的毛利（元）前 10%")
     return result.round(3)
 
@@ -259,7 +260,8 @@ def backtest_lost(is_lost, world, cut=BACKTEST_CUT) -> pd.Series:
     kept = float((~flags[returned]).mean()) if returned.any() else float("nan")
     print(f"回测 back-test：{cut.date()} 时判断，对照其后 6 个月是否再有有效订单（有过购买的客户）")
     return pd.Series({"判为流失的比例 flagged lost": float(flags.mean()),
-                      "判为流失却又回来购买 flagged but came back": float((flags & returned).sum() / max(flags.sum(), 1)),
+                      "判为流失却又回来购买 flagged but came back":
+                          float((flags & returned).sum() / max(flags.sum(), 1)),
                       "代理平衡准确率 proxy balanced accuracy": (caught + kept) / 2}).round(3)
 
 
@@ -298,20 +300,26 @@ q3 = Task(
     mistakes=(REVENUE_WITH_DUTY, ABC_SHARE_INCLUDING, ABC_TIE_DESCENDING, ABC_NO_ROUNDING),
     hints=("收入：有效订单的 (order_total − duty_tax) × fx_rate_to_cny；没有有效订单的客户收入为 0（reindex）。",
            "排序用 sort_values(['revenue', 'customer_id'], ascending=[False, True])；cum_share 先 round(10)。",
-           "类别看上一行的 cum_share：shift(fill_value=0)，再 np.select([before < 0.80, before < 0.95], ['A', 'B'], 'C')。"))
+           "类别看上一行的 cum_share：shift(fill_value=0)，"
+           "再 np.select([before < 0.80, before < 0.95], ['A', 'B'], 'C')。"))
 
 _PYRAMID_GRADED = ("n", "profit", "profit_share")
 q4 = Task(
-    "q4_test", 2, "任务 4 customer_pyramid, pyramid",
-    rules={"pyramid_sample": Frame(EXACT, key=("tier",), columns=_PYRAMID_GRADED, rtol=1e-9),
+    "q4_test", 2, "任务 4 order_profit, customer_pyramid, pyramid",
+    rules={"order_profit": Close(EXACT + " (per order, CNY)", rtol=1e-9),
+           "pyramid_sample": Frame(EXACT, key=("tier",), columns=_PYRAMID_GRADED, rtol=1e-9),
            "pyramid": Frame(OWN_DATA, key=("tier",), columns=_PYRAMID_GRADED, rtol=1e-6)},
-    produce=lambda world, customer_pyramid, pyramid: {
+    produce=lambda world, order_profit, customer_pyramid, pyramid: {
+        "order_profit": _numbers(order_profit(orders_input(world), world.order_items)),
         "pyramid_sample": _columns(customer_pyramid(pyramid_input(world)), PYRAMID_COLUMNS),
         "pyramid": _columns(pyramid, PYRAMID_COLUMNS)},
-    formative=lambda world, customer_pyramid, pyramid: (
-        check_customer_pyramid(customer_pyramid), check_pyramid(pyramid, len(world.customers))),
+    formative=lambda world, order_profit, customer_pyramid, pyramid: (
+        check_order_profit(order_profit), check_customer_pyramid(customer_pyramid),
+        check_pyramid(pyramid, len(world.customers))),
     mistakes=(PYRAMID_ROUNDED_CUTS, PYRAMID_NOT_CUMULATIVE, PYRAMID_ASCENDING),
-    hints=("名次 k = 1…n（利润从高到低，并列按 customer_id 升序）；切点 floor(0.05n)、floor(0.20n)、floor(0.50n)。",
+    hints=("order_profit：先按 order_id 汇总 quantity × unit_cost，再 map 到订单上；"
+           "(items_subtotal − discount − 成本) × fx。",
+           "名次 k = 1…n（利润从高到低，并列按 customer_id 升序）；切点 floor(0.05n)、floor(0.20n)、floor(0.50n)。",
            "np.select([k <= c1, k <= c2, k <= c3], ['Platinum', 'Gold', 'Iron'], 'Lead')，再 groupby('tier')。"))
 
 q5 = Task(
@@ -332,7 +340,8 @@ q6 = Task(
     formative=lambda world, man_flags: check_man_flags(man_flags, shop_thresholds(world), world.leads),
     mistakes=(MAN_CNY_THRESHOLD, MAN_STRICT),
     hints=("M：leads['shop_id'].map(threshold)，再和 budget 比较（>=）。",
-           "A、N：先看 leads['job_title'].value_counts() 与 leads['stated_need'].value_counts()，把符合定义的写进集合。",
+           "A、N：先看 leads['job_title'].value_counts() 与 leads['stated_need'].value_counts()，"
+           "把符合定义的写进集合。",
            "authority = job_title.isin(DECISION)；need = stated_need.isin(CONCRETE)；两种语言都要包括。"))
 
 q7 = Task(

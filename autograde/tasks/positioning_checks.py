@@ -31,6 +31,8 @@ from .positioning_examples import (
     MAN_CARDS,
     MAN_SHOPS,
     MOVES,
+    PROFIT_ITEMS,
+    PROFIT_WANT,
     PYRAMID_PROFIT,
     PYRAMID_WANT_N,
     REVENUE_ORDER,
@@ -73,12 +75,14 @@ SCORE_MISSING_CUSTOMERS = Mistake("missing_customers", "没有有效订单的客
                                                        "用 .reindex(customers['customer_id'], fill_value=0)。")
 REVENUE_WITH_DUTY = Mistake("with_duty", "收入不含进口关税和税 duty_tax：那是代政府收的钱，不是店铺的收入。"
                                          "用 (order_total − duty_tax) × fx_rate_to_cny。")
-RANK_UNNORMALISED = Mistake("unnormalised", "先把权重归一化 normalise：w / w.sum()，使权重之和为 1（例题的权重之和正好为 1，"
+RANK_UNNORMALISED = Mistake("unnormalised", "先把权重归一化 normalise：w / w.sum()，使权重之和为 1"
+                                            "（例题的权重之和正好为 1，"
                                             "评分时的权重不是）。")
 RANK_DESCENDING = Mistake("descending", "距离越**小**越接近理想点：rank 1 是距离最小的选项。")
 MOVE_LARGEST_WEIGHT = Mistake("largest_weight", "不是权重最大的属性就一定最好：比较每个属性移动一步后 d 减少多少，"
                                                 "w_k × [(x_k − I_k)² − (剩下的差距)²]。")
-MOVE_OVERSHOOT = Mistake("overshoot", "向理想点移动时不要越过它：差距只有 0.5 而步长为 1 时，移动后差距为 0，不是 0.5。")
+MOVE_OVERSHOOT = Mistake("overshoot", "向理想点移动时不要越过它："
+                                      "差距只有 0.5 而步长为 1 时，移动后差距为 0，不是 0.5。")
 MAN_CNY_THRESHOLD = Mistake("cny_threshold", "预算是店铺币种 shop currency：和**该店**的门槛 threshold[shop_id] 比较，"
                                              "不要都和 50,000 比。")
 MAN_STRICT = Mistake("strict", "预算**等于**门槛也算有购买力：budget >= threshold，不是 >。")
@@ -166,6 +170,19 @@ def check_abc_counts(abc, abc_counts, n_customers: int) -> None:
     if not abc_counts["A"] < abc_counts["C"]:
         fail("A 类客户应远少于 C 类：收入是否按从高到低排序？")
     passed("任务 3 abc / abc_counts")
+
+
+def check_order_profit(order_profit) -> None:
+    """Task 4: gross profit of an order in CNY = (items_subtotal − discount − Σ quantity × unit_cost) × fx."""
+    orders = pd.DataFrame([dict(REVENUE_ORDER, order_id="O1")])
+    got = order_profit(orders.copy(), pd.DataFrame(PROFIT_ITEMS))
+    if not isinstance(got, pd.Series) or len(got) != 1:
+        fail("order_profit 应返回一个 Series，每个订单一个值（与 orders 的行一一对应）。")
+    value = number(got.iloc[0], name="order_profit 的值")
+    if not np.isclose(value, PROFIT_WANT):
+        fail(f"例子：items_subtotal = 100、discount = 10、两行成本 2 × 15 + 1 × 10 = 40、fx = 7.8："
+             f"毛利应为 (100 − 10 − 40) × 7.8 = 390 元，你的是 {value:g}（运费、关税不计；只算本订单的商品行）。")
+    passed("任务 4 order_profit")
 
 
 def check_customer_pyramid(customer_pyramid) -> None:

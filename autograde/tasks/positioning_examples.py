@@ -25,6 +25,12 @@ ABC_ROUND = {f"R{i:02d}": 0.1 for i in range(10)}
 REVENUE_ORDER = {"items_subtotal": 100.0, "discount": 10.0, "shipping_fee": 5.0, "duty_tax": 12.0,
                  "order_total": 107.0, "fx_rate_to_cny": 7.8}
 
+# Task 4, gross profit of that order: two lines costing 2 × 15 and 1 × 10 (shop currency) -> (100 − 10 − 40) × 7.8.
+PROFIT_ITEMS = [{"order_id": "O1", "quantity": 2, "unit_cost": 15.0},
+                {"order_id": "O1", "quantity": 1, "unit_cost": 10.0},
+                {"order_id": "O9", "quantity": 5, "unit_cost": 99.0}]
+PROFIT_WANT = 390.0
+
 # Task 4: 30 customers with profits 30, 29, ..., 1 CNY (P01 has 30); floor cuts give 1 / 5 / 9 / 15.
 PYRAMID_PROFIT = {f"P{i:02d}": float(31 - i) for i in range(1, 31)}
 

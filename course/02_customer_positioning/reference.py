@@ -355,8 +355,13 @@ def _q3(w, *, with_duty: bool = False, **kwargs) -> dict:
             "abc_counts": {k: int(counts.get(k, 0)) for k in ("A", "B", "C")}}
 
 
+def order_profit(orders: pd.DataFrame, items: pd.DataFrame) -> pd.Series:
+    """Gross profit of each order in CNY (the notebook's order_profit)."""
+    return pd.Series(_order_margin(orders, items), index=orders.index)
+
+
 def _q4(w, **kwargs) -> dict:
-    return {"world": w, "customer_pyramid": lambda profit: pyramid(profit, **kwargs),
+    return {"world": w, "order_profit": order_profit, "customer_pyramid": lambda profit: pyramid(profit, **kwargs),
             "pyramid": pyramid(profit_cny(w.customers, w.orders, w.order_items), **kwargs)}
 
 

@@ -19,7 +19,8 @@ def not_done(money, authority, need):
 def leads():
     flags = [(True, True, True), (True, False, True), (False, False, True), (False, False, False)]
     return pd.DataFrame({
-        "lead_id": ["L1", "L2", "L3", "L4"], "shop_id": ["S01", "S05", "S01", "S05"], "company": ["甲公司", "Beta GmbH", "丙科技", "Delta <Ltd>"],
+        "lead_id": ["L1", "L2", "L3", "L4"], "shop_id": ["S01", "S05", "S01", "S05"],
+        "company": ["甲公司", "Beta GmbH", "丙科技", "Delta <Ltd>"],
         "job_title": ["总经理", "Buyer", "实习生", "Student"],
         "stated_need": ["年会礼品", "restock", "看看", "none"], "budget": [80000.0, 0.0, 500.0, 0.0],
         "man_money": [f[0] for f in flags], "man_authority": [f[1] for f in flags],
