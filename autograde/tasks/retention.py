@@ -54,14 +54,12 @@ SAID_MARGIN = 0.08   # task 9: P(dissatisfaction | said) − P(dissatisfaction |
 
 
 def _cohort_frame(table):
-    """[cohort, m0, …, m11] of a cohort matrix (index: cohort month; columns: months since signup)."""
+    """A cohort matrix (index: cohort month; columns: months 0..11 since signup) in long form [cohort, k, share]."""
     if not isinstance(table, pd.DataFrame):
         return None
-    out = {"cohort": [str(i) for i in table.index]}
-    for col in table.columns:
-        if str(col).isdigit() and int(col) <= 11:
-            out[f"m{int(col)}"] = pd.to_numeric(table[col], errors="coerce").to_numpy(dtype=float)
-    return pd.DataFrame(out)
+    rows = [(str(i), int(col), float(v)) for col in table.columns if str(col).isdigit()
+            for i, v in zip(table.index, pd.to_numeric(table[col], errors="coerce"), strict=True)]
+    return pd.DataFrame(rows, columns=["cohort", "k", "share"])
 
 
 def _columns(df, columns):
@@ -183,8 +181,9 @@ q6 = matching(
 
 q2 = Task(
     "q2_test", 3, "任务 2 cohort_retention, retention_rate, crr_2025",
-    rules={"cohort": Frame(EXACT, key=("cohort",), rtol=1e-9),
-           "cohort_shop": Frame(EXACT + " (one shop's customers and orders)", key=("cohort",), rtol=1e-9),
+    rules={"cohort": Frame(EXACT, key=("cohort", "k"), columns=("share",), rtol=1e-9),
+           "cohort_shop": Frame(EXACT + " (one shop's customers and orders)", key=("cohort", "k"), columns=("share",),
+                                rtol=1e-9),
            "crr": Close(EXACT, rtol=1e-9)},
     produce=lambda world, cohort_retention, retention_rate, crr_2025: {
         "cohort": _cohort_frame(cohort_retention(world.customers, world.orders)),

@@ -366,7 +366,6 @@ FIGURES = {
     "said_recall": Figure(lambda w, dq: _said_stats(w)[1], "share of dissatisfied lapsed leavers who said anything"),
     "care_uplift": Figure(lambda w, dq: uplift_ci(campaign_contacts(w, "loyalty_points"))[0],
                           "stratified uplift of the loyalty_points campaigns"),
-    "best_stop": Figure(lambda w, dq: best_stop(recency_probs(w.orders).to_numpy()), "best stop state"),
 }
 
 
