@@ -197,8 +197,19 @@ q5 = Task(
            "特征是 log1p(recency_days)、log1p(frequency)、log1p(monetary)，每列减均值除以标准差。",
            "segments = pd.Series(kmeans(Z, 4), index=rfm['customer_id'])。"))
 
-q6 = Task(
-    "q6_test", 3, "任务 6 kano_category, kano_summary",
+SATISFACTION_OPTIONS = {
+    "A": "商品质量很好，所以他一定满意",
+    "B": "满意取决于感知表现与期望的比较：送达晚于广告的承诺，这一项低于期望，会拉低他的满意",
+    "C": "满意只取决于价格，与期望无关",
+    "D": "期望越高，满意度一定越高"}
+q6 = choice(
+    "q6_test", 1, "任务 6 满意的概念", options=SATISFACTION_OPTIONS,
+    reason="expectancy-disconfirmation (Oliver 1980; Kotler): satisfaction compares perceived performance with "
+           "expectation",
+    hints=("满意 = 感知表现与期望的比较：哪一项低于他的期望？",))
+
+q7 = Task(
+    "q7_test", 3, "任务 7 kano_category, kano_summary",
     rules={"cells": Equal("the evaluation table is exact"),
            "kano": Frame(EXACT, key=("feature",), columns=tuple(KANO_COLUMNS[1:]), rtol=1e-9),
            "categories": Equal("graded against the truth (truth.kano_features): the modal category of the student's "
@@ -213,8 +224,8 @@ q6 = Task(
            "Better、Worse 的分母是 A + O + M + I，不含 R 与 Q。",
            "并列时按 M、O、A、I、R、Q 的顺序取第一个。"))
 
-q7 = Task(
-    "q7_test", 2, "任务 7 servqual_gaps",
+q8 = Task(
+    "q8_test", 2, "任务 8 servqual_gaps",
     rules={"sample": Frame(EXACT, key=("dimension",), columns=tuple(SERVQUAL_COLUMNS[1:]), rtol=1e-9),
            "servqual": Frame(OWN_DATA, key=("dimension",), columns=tuple(SERVQUAL_COLUMNS[1:]), rtol=1e-9)},
     produce=lambda world, servqual_gaps, servqual: {
@@ -225,8 +236,8 @@ q7 = Task(
     hints=("只用已回答的关系调查 type == 'relationship'；每个维度先对题项取平均。",
            "gap = perception − expectation；weighted_gap = points / 100 × gap。"))
 
-q8 = Task(
-    "q8_test", 2, "任务 8 acsi_index, acsi_by_shop",
+q9 = Task(
+    "q9_test", 2, "任务 9 acsi_index, acsi_by_shop",
     rules={"acsi_values": Close(EXACT, rtol=1e-9),
            "acsi_by_shop": Frame(OWN_DATA, key=("shop_id",), columns=("n", "acsi"), rtol=1e-9)},
     produce=lambda world, acsi_index, acsi_by_shop: {
@@ -236,5 +247,5 @@ q8 = Task(
     hints=("先求加权平均分（权重之和不一定是 1，要除以权重之和），它在 1–10 之间。",
            "把 1–10 线性映射到 0–100：1 → 0，10 → 100。"))
 
-TASKS = tasks_of(q1, q2, q3, q4, q5, q6, q7, q8)
+TASKS = tasks_of(q1, q2, q3, q4, q5, q6, q7, q8, q9)
 hint = hints_for(TASKS)

@@ -160,7 +160,7 @@ def check_kano(kano_category, kano_summary, world) -> None:
     mine = kano_summary(world.kano_answers)
     if sorted(mine["feature"]) != sorted(world.kano_answers["feature"].unique()):
         fail("kano_summary(world.kano_answers) 应每个功能 feature 一行。")
-    passed("任务 6 kano_category / kano_summary（类别还会与模拟器保存的真实类别比较）")
+    passed("任务 7 kano_category / kano_summary（类别还会与模拟器保存的真实类别比较）")
 
 
 def check_servqual(servqual_gaps, servqual) -> None:
@@ -188,7 +188,7 @@ def check_servqual(servqual_gaps, servqual) -> None:
              f"你的是 {total:.3f}。")
     if list(servqual["dimension"]) != list(ex.SERVQUAL_DIMENSIONS):
         fail(f"servqual 应按顺序 {list(ex.SERVQUAL_DIMENSIONS)} 每个维度一行。")
-    passed("任务 7 servqual_gaps / servqual")
+    passed("任务 8 servqual_gaps / servqual")
 
 
 def _dimension(item: int) -> str:
@@ -213,4 +213,4 @@ def check_acsi(acsi_index, acsi_by_shop, world) -> None:
         fail(f"n 之和应是已回答的关系调查数 {len(answered)}（type == 'relationship' 且 responded_ts 非空）。")
     if not acsi_by_shop["acsi"].between(0, 100).all():
         fail("ACSI 应在 0–100 之间。")
-    passed("任务 8 acsi_index / acsi_by_shop")
+    passed("任务 9 acsi_index / acsi_by_shop")
