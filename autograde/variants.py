@@ -42,12 +42,13 @@ def _index(nb, grade_id: str) -> int:
 
 
 def solution(source, release):
-    """The release with every answer cell holding the instructor's solution code."""
+    """The release with every answer cell holding the instructor's solution: code, and a written answer's text
+    (a markdown answer left as released would be scored 0 by nbgrader instead of awaiting manual grading)."""
     nb = copy.deepcopy(release)
     src = {_meta(c)["grade_id"]: c for c in source.cells if _meta(c).get("solution")}
     for cell in nb.cells:
         gid = _meta(cell).get("grade_id")
-        if gid in src and cell.cell_type == "code":
+        if gid in src and cell.cell_type in ("code", "markdown"):
             cell.source = "\n".join(line for line in src[gid].source.splitlines() if not SOLUTION_MARK.match(line))
     return nb
 
