@@ -4,7 +4,7 @@ on typical wrong answers."""
 import numpy as np
 import pandas as pd
 import pytest
-from crmlab.autograde.tasks import CheckError, foundations as fc
+from crmlab.autograde.tasks import CheckError, foundations_checks as fc
 
 VALID = ["delivered", "shipped"]
 
@@ -39,9 +39,9 @@ def acquisition_retention(customers, orders, *, year=2025, statuses=VALID, last_
     return float(A), len(kept) / len(base)
 
 
-def pareto_table(orders, customers, *, statuses=VALID, fx=True, tie_ascending=True):
+def pareto_table(orders, customers, *, statuses=VALID, fx=True, tie_ascending=True, duty=False):
     valid = orders[orders["status"].isin(statuses)]
-    amount = valid["order_total"] * (valid["fx_rate_to_cny"] if fx else 1.0)
+    amount = (valid["order_total"] - (0 if duty else valid["duty_tax"])) * (valid["fx_rate_to_cny"] if fx else 1.0)
     rev = amount.groupby(valid["customer_id"]).sum()
     t = pd.DataFrame({"customer_id": customers["customer_id"].to_numpy()})
     t["revenue"] = t["customer_id"].map(rev).fillna(0.0).astype(float)
@@ -68,13 +68,29 @@ def normalise_email(s):
     return s.fillna("").astype(str).str.strip().str.lower()
 
 
-def normalise_phone(s):
-    digits = s.fillna("").astype(str).str.replace(r"\D", "", regex=True)
+CODES = {"CN": "86", "US": "1", "GB": "44", "DE": "49", "FR": "33", "JP": "81", "AU": "61"}
+
+
+def normalise_phone(phone, country, *, code=True):
+    digits = phone.fillna("").astype(str).str.replace(r"\D", "", regex=True).str.lstrip("0")
+    if not code:
+        return digits.where(digits.str.len() >= 7, "")
+    full = [d if d.startswith(c) else c + d for d, c in zip(digits, country.map(CODES), strict=True)]
+    return ("+" + pd.Series(full, index=phone.index)).where(digits.str.len() >= 7, "")
+
+
+def last_nine(phone, country):
+    digits = phone.fillna("").astype(str).str.replace(r"\D", "", regex=True)
     return digits.str[-9:].where(digits.str.len() >= 9, "")
 
 
+def retention_boost(A, r, pp=0.05):
+    r_new = (r ** 12 + pp) ** (1 / 12)
+    return r_new, A / (1 - r_new) - A / (1 - r)
+
+
 def link_persons(customers, *, keys=("email", "phone"), skip_empty=True, rounds=50, normalise=True):
-    norm = {"email": normalise_email, "phone": normalise_phone}
+    norm = {"email": normalise_email, "phone": lambda p: normalise_phone(p, customers["country"])}
     cols = [norm[k](customers[k]) if normalise else customers[k] for k in keys]
     label = pd.Series(np.arange(len(customers)), index=customers.index)
     for _ in range(rounds):
@@ -91,6 +107,7 @@ def link_persons(customers, *, keys=("email", "phone"), skip_empty=True, rounds=
 # ---- the checks pass on correct answers ---------------------------------------------------------------
 def test_correct_answers_pass(capsys):
     fc.check_customer_base(customer_base)
+    fc.check_retention_boost(retention_boost)
     fc.check_acquisition_retention(acquisition_retention)
     fc.check_steady_state(10.0, 0.6, 25.0)
     fc.check_pareto_table(pareto_table)
@@ -103,7 +120,7 @@ def test_correct_answers_pass(capsys):
     fc.check_n_persons(100, 90)
     fc.check_dup_revenue_share(0.2)
     out = capsys.readouterr().out
-    assert out.count("✓") == 10 and "the grader will still check it" in out
+    assert out.count("✓") == 11 and "the grader will still check it" in out
 
 
 def test_recursive_customer_base_passes_too():
@@ -158,6 +175,7 @@ def test_steady_state_mistakes(args, match):
 @pytest.mark.parametrize("wrong, match", [
     (lambda o, c: pareto_table(o, c, statuses=["delivered", "shipped", "cancelled", "returned"]), "cancelled"),
     (lambda o, c: pareto_table(o, c, fx=False), "人民币"),
+    (lambda o, c: pareto_table(o, c, duty=True), "duty_tax"),
     (lambda o, c: pareto_table(o, c, tie_ascending=False), "tie rule"),
     (lambda o, c: pareto_table(o, c).sort_values("revenue"), "从高到低"),
     (lambda o, c: pareto_table(o, c).assign(rank_pct=lambda t: np.arange(len(t)) / len(t)), "1/n"),
@@ -191,11 +209,32 @@ def test_gini_mistakes(wrong, match):
     (lambda s: s.str.lower(), normalise_phone, "normalise_email"),
     (lambda s: s.str.strip().str.lower().to_list(), normalise_phone, "Series"),
     (lambda s: s.str.strip().str.lower().reset_index(drop=True), normalise_phone, "索引"),
-    (normalise_email, lambda s: s.str.replace(r"\D", "", regex=True), "normalise_phone"),
-    (normalise_email, lambda s: s.str.replace(r"\D", "", regex=True).str[-9:], "normalise_phone\\('12 34'\\)"),
+    (normalise_email, last_nine, "最后 9 位"),
+    (normalise_email, lambda p, c: normalise_phone(p, c, code=False), "国家代码"),
+    (normalise_email, lambda p, c: normalise_phone(p, c).str.lstrip("+"), "normalise_phone\\('\\+86"),
+    (normalise_email, lambda p, c: normalise_phone(p, c).reset_index(drop=True), "索引"),
+    (normalise_email, lambda p, c: normalise_phone(p, c).mask(p == "12 34", "+8634"), "12 34"),
 ])
 def test_normalise_mistakes(email, phone, match):
     _raises(match, fc.check_normalise, email, phone)
+
+
+@pytest.mark.parametrize("wrong, match", [
+    (lambda A, r, pp=0.05: (r + pp, A / (1 - r - pp) - A / (1 - r)), "月保持率上"),
+    (lambda A, r, pp=0.05: (r + pp / 12, A / (1 - r - pp / 12) - A / (1 - r)), "平均分到"),
+    (lambda A, r, pp=0.05: (retention_boost(A, r, pp)[0], A / (1 - retention_boost(A, r, pp)[0])), "变化"),
+    (lambda A, r, pp=0.05: [*retention_boost(A, r, pp)], "tuple"),
+    (lambda A, r, pp=0.05: ((r ** 12 + pp) ** 12, 0.0), "换回月保持率"),
+])
+def test_retention_boost_mistakes(wrong, match):
+    _raises(match, fc.check_retention_boost, wrong)
+
+
+def test_retention_boost_monthly_reading_at_095_says_so():
+    """+5 pp on a monthly 0.95 is 1.0: a division by zero gets the same hint as the monthly reading."""
+    fc.check_retention_boost(retention_boost)
+    with pytest.raises(CheckError, match="月保持率上"):
+        fc.check_retention_boost(lambda A, r, pp=0.05: (1.0, A / (1 - 1.0)) if r > 0.85 else (0, 0))
 
 
 @pytest.mark.parametrize("wrong, match", [
@@ -203,7 +242,7 @@ def test_normalise_mistakes(email, phone, match):
     (lambda c: link_persons(c, normalise=False), "normalise_email"),
     (lambda c: link_persons(c, rounds=1), "传递闭包"),
     (lambda c: pd.Series(pd.factorize(normalise_email(c["email"]).where(c["email"].str.strip() != "",
-                                                                         normalise_phone(c["phone"])))[0],
+                                                                         normalise_phone(c["phone"], c["country"])))[0],
                          index=c.index), "传递闭包"),
     (lambda c: link_persons(c, keys=("email",)), "normalise_phone"),
     (lambda c: pd.Series(pd.factorize(c["name"].str.replace(" ", ""))[0], index=c.index), "e-mail"),
@@ -244,4 +283,5 @@ def test_reference_passes_the_checks(capsys):
     fc.check_gini(ref.gini)
     fc.check_normalise(ref.norm_email, ref.norm_phone)
     fc.check_link_persons(lambda c: pd.Series(ref.persons(c), index=c.index))
-    assert capsys.readouterr().out.count("✓") == 6
+    fc.check_retention_boost(ref.retention_boost)
+    assert capsys.readouterr().out.count("✓") == 7
