@@ -351,6 +351,18 @@ def _alive_share_of_s(w) -> float:
     return float(churn.isna().mean())
 
 
+def _crr_mismatch(w) -> tuple[float, float]:
+    """(share of CRR's 'retained' — bought in 2024 and 2025 — truly churned by the end of 2025,
+    share of CRR's 'lost' — bought in 2024, not in 2025 — truly still alive)."""
+    p = purchases(w.orders)
+    year = p["order_ts"].dt.year.to_numpy()
+    s = set(p["customer_id"].to_numpy()[year == 2024])
+    e = set(p["customer_id"].to_numpy()[year == 2025])
+    churn = w.truth.customers.set_index("customer_id")["churn_ts"]
+    kept, lost = sorted(s & e), sorted(s - e)
+    return float(churn.reindex(kept).notna().mean()), float(churn.reindex(lost).isna().mean())
+
+
 def _lapsed_churned(w) -> float:
     ids = lapsed_ids(w.orders)
     return float(w.truth.customers.set_index("customer_id")["churn_ts"].reindex(ids).notna().mean())
@@ -359,6 +371,8 @@ def _lapsed_churned(w) -> float:
 FIGURES = {
     "crr": Figure(lambda w, dq: crr_2025(w.orders), "CRR 2025 = (E − N) / S on purchases"),
     "alive_2024_buyers": Figure(lambda w, dq: _alive_share_of_s(w), "share of 2024's buyers truly alive at the end"),
+    "kept_but_gone": Figure(lambda w, dq: _crr_mismatch(w)[0], "CRR-retained customers truly churned by the end"),
+    "lost_but_alive": Figure(lambda w, dq: _crr_mismatch(w)[1], "CRR-lost customers truly alive at the end"),
     "month1": Figure(lambda w, dq: float(np.nanmean(cohort(w.customers, w.orders)[1])),
                      "mean month-1 cohort retention"),
     "lapsed_churned": Figure(lambda w, dq: _lapsed_churned(w), "share of lapsed customers truly churned"),
