@@ -325,7 +325,6 @@ MISTAKES = {
     ("q6_test", "last_nine"): lambda w, dq: {**_q6(dq), "normalise_phone": _last_nine},
     ("q7_test", "empty_links"): lambda w, dq: _q7(dq, link_empty=True),
     ("q7_test", "email_only"): lambda w, dq: _q7(dq, phone=False),
-    ("q8_test", "with_duty"): lambda w, dq: _q8(dq, duty=True),
 }
 
 
