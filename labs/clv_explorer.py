@@ -21,7 +21,7 @@ from scipy.special import betaln
 STAGE_COLOURS = {"exploration": "#9ecae1", "formation": "#fdd0a2", "stability": "#a1d99b", "decline": "#fcbba1",
                  "terminated": "#d9d9d9"}
 STAGE_ZH = {"exploration": "考察期", "formation": "形成期", "stability": "稳定期", "decline": "退化期",
-            "terminated": "终止"}
+            "terminated": "终止"}  # for printed text; plot labels stay in English (no CJK font is assumed)
 VALID = ("delivered", "shipped")
 LAST_MONTH = pd.Period("2025-12", freq="M")
 
@@ -120,13 +120,13 @@ def _plot_clv(out, margin, r, discount, horizon, heterogeneity) -> None:
         out.clear_output(wait=True)
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
         t = np.arange(horizon + 1)
-        a1.plot(t, res["survival_constant"], label=f"常数保留率 constant r = {r:.2f}")
+        a1.plot(t, res["survival_constant"], label=f"constant r = {r:.2f}")
         a1.plot(t, res["survival_sbg"], label=f"sBG α = {res['alpha']:.2f}, β = {res['beta']:.2f}")
-        a1.set(xlabel="期 period t", ylabel="仍是客户的比例 S(t)", ylim=(0, 1.02))
+        a1.set(xlabel="period t", ylabel="still a customer S(t)", ylim=(0, 1.02))
         a1.legend(fontsize=8)
-        a2.plot(t[1:], res["clv_constant"], label="常数保留率")
+        a2.plot(t[1:], res["clv_constant"], label="constant r")
         a2.plot(t[1:], res["clv_sbg"], label="sBG")
-        a2.set(xlabel="期 period t", ylabel="累计折现毛利（元 CNY）")
+        a2.set(xlabel="period t", ylabel="cumulative discounted margin (CNY)")
         a2.legend(fontsize=8)
         display(fig)
         plt.close(fig)
@@ -177,24 +177,27 @@ def _plot_customer(out, world, customer_id, stage_fn, spells) -> None:
         fig, ax = plt.subplots(figsize=(9, 3.2), layout="constrained")
         for lo, hi, lab in runs(labels):
             ax.axvspan(lo - 0.5, hi - 0.5, color=STAGE_COLOURS.get(lab, "#eeeeee"), alpha=0.6, lw=0)
-            ax.text((lo + hi - 1) / 2, 1.0, STAGE_ZH.get(lab, lab), transform=ax.get_xaxis_transform(),
-                    ha="center", va="bottom", fontsize=8)
-        ax.bar(np.arange(len(x)), x, color="#555555", label="月收入 monthly revenue")
-        ax.plot(np.arange(len(x)), rolling, color="#d62728", label="3 个月滚动和 R")
+            ax.text((lo + hi - 1) / 2, 0.98, lab, transform=ax.get_xaxis_transform(),
+                    ha="center", va="top", fontsize=7)
+        ax.bar(np.arange(len(x)), x, color="#555555", label="monthly revenue")
+        ax.plot(np.arange(len(x)), rolling, color="#d62728", label="3-month rolling sum R")
         peak = int(np.argmax(rolling))
-        ax.axhline(0.8 * rolling[peak], color="#d62728", ls=":", label=f"0.8 × 峰值 = {0.8 * rolling[peak]:,.0f} 元")
+        ax.axhline(0.8 * rolling[peak], color="#d62728", ls=":",
+                   label=f"cut = 0.8 x peak = {0.8 * rolling[peak]:,.0f} CNY")
         if spells is not None:
             truth = spell_months(spells.loc[spells["customer_id"] == customer_id], values.index)
             for lo, hi, lab in runs(truth):
                 ax.axvspan(lo - 0.5, hi - 0.5, ymin=0, ymax=0.05, color=STAGE_COLOURS.get(lab, "#eeeeee"), lw=0)
-            ax.text(0, 0.06, "底部色带 = 模拟器保存的真实阶段（自学版）", transform=ax.transAxes, fontsize=7)
         step = max(1, len(x) // 12)
         ax.set_xticks(np.arange(0, len(x), step), [str(p) for p in values.index[::step]], rotation=45, fontsize=7)
-        ax.set(ylabel="元 CNY", title=f"{customer_id}：你的 lifecycle_stages 推断的阶段", xlim=(-0.5, len(x) - 0.5))
-        ax.legend(fontsize=7, loc="upper right")
+        note = "; bottom strip: true stages (self-study)" if spells is not None else ""
+        ax.set(ylabel="CNY", xlim=(-0.5, len(x) - 0.5), ylim=(0, 1.2 * max(rolling.max(), 1.0)))
+        ax.set_title(f"{customer_id}: shading = stages by your lifecycle_stages{note}", fontsize=9)
+        ax.legend(fontsize=7, loc="center right")
         display(fig)
         plt.close(fig)
-        print(f"峰值月 {values.index[peak]}，R = {rolling[peak]:,.0f} 元；阶段 {labels[-1]}（2025-12）")
+        print(f"峰值月 {values.index[peak]}，R = {rolling[peak]:,.0f} 元，cut = {0.8 * rolling[peak]:,.0f} 元；"
+              f"2025-12 的阶段：{STAGE_ZH.get(labels[-1], labels[-1])}")
 
 
 def build_lifecycle_viewer(world, stage_fn, spells: pd.DataFrame | None = None, customers=None):
