@@ -335,7 +335,8 @@ q4 = Task(
         recency_table, balanced_accuracy, backtest, lapsed, vm),
     mistakes=(REC_GAP_N, BA_PLAIN),
     hints=("回测 back-test 中“流失”的代理是：截至 2025-01-01 有 ≥ 2 次购买、2025 年全年没有有效订单。",
-           "对每个 c 计算 flag = days_since > c × mean_gap 的平衡准确率；选回测里最好的 c 再用到 2026-01-01。"))
+           "对每个 c 计算 flag = days_since > c × mean_gap 的平衡准确率；在与最高分相差不超过 0.01 的 c 中取最大的，"
+           "再用到 2026-01-01。"))
 
 q5 = Task(
     "q5_test", 3, "任务 5 vip_list",

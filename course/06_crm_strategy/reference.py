@@ -11,7 +11,11 @@ Truth-graded tasks (recovery studies in measured.json, 200 seeds, written by ``c
 * q4 — flags of lapsed customers among the best and frequent quadrants, judged by balanced accuracy against the
   true churn (``truth.customers.alive_at_end``); it must beat the fixed 180-day rule on the same customers.
   Exploration on seeds 0–3: the fixed rule scores 0.744–0.758, the relative rule with the back-test's
-  multiplier (2 or 3) 0.778–0.806 — a gap of 0.03–0.05 on every seed.
+  multiplier (2 or 3) 0.778–0.806 — a gap of 0.03–0.05 on every seed. Taking the back-test's plain maximum
+  failed on seed 68 of 200 (it picked c = 1.5 by 0.005: 0.746 against the truth, fixed 0.756): the back-test's
+  outcome ("no order in 2025") counts slow but active customers as lost and so rewards flagging more. The
+  reference (and the notebook) therefore takes the largest c within 0.01 of the best back-test score, a
+  one-standard-error rule (seed 68: c = 4, 0.779).
 * q5 — the VIP retention list of floor(0.05 n) customers: more of it truly alive at the horizon than of the
   naive list (the best quadrant's top k by revenue), and a total true CLV (CNY at each shop's last order-day
   rate) at least VALUE_SHARE = 0.9 of the naive list's. Exploration on seeds 0–7: high-frequency customers not
@@ -39,6 +43,7 @@ VALID = ("delivered", "shipped")
 CUTOFF = pd.Timestamp("2025-01-01")  # the back-test's as-of date
 HORIZON_END = pd.Timestamp("2026-01-01")
 DAY = 86_400.0
+BACKTEST_SLACK = 0.01  # q4: about one standard error of a balanced accuracy on ~1,200 back-test customers
 
 
 def _valid(orders: pd.DataFrame) -> pd.DataFrame:
@@ -133,8 +138,10 @@ def backtest(orders, *, gap_over_n=False, plain=False) -> dict:
 
 
 def lapsed_flags(w, vm: pd.DataFrame, bt: dict) -> pd.Series:
-    """Flags at the horizon for the best and frequent customers, with the back-test's best multiplier."""
-    c = max(MULTIPLIERS, key=lambda m: bt[m])
+    """Flags at the horizon for the best and frequent customers, with the largest multiplier whose back-test
+    balanced accuracy is within BACKTEST_SLACK of the best (the back-test's outcome favours flagging more)."""
+    top = max(bt[m] for m in MULTIPLIERS)
+    c = max(m for m in MULTIPLIERS if bt[m] >= top - BACKTEST_SLACK)
     rec = recency(w.orders, HORIZON_END).set_index("customer_id")
     high = vm.loc[vm["quadrant"].isin(["best", "frequent"]), "customer_id"].astype(str).to_numpy()
     r = rec.reindex(high)
