@@ -280,7 +280,8 @@ q5 = Task(
         "truth": _floats(uplift_ci(campaign_contacts(world, "loyalty_points"), TRUTH_LEVEL))},
     formative=lambda world, uplift_ci: check_uplift(uplift_ci),
     mistakes=(UPLIFT_POOLED, UPLIFT_FIXED_Z, UPLIFT_SMALL),
-    hints=("每个活动 k：p_t − p_c 与方差 p_t(1−p_t)/n_t + p_c(1−p_c)/n_c；权重 w_k = 活动 k 的人数 / 总人数。",
+    hints=("每个活动 k：p_t − p_c；p̄ = 两组合并的转化率，方差 p̄(1−p̄)(1/n_t + 1/n_c)；"
+           "权重 w_k = 活动 k 的人数 / 总人数。",
            "估计 = Σ w_k (p_t − p_c)，SE = √(Σ w_k² 方差_k)，区间 = 估计 ± z·SE，z = norm.ppf(1 − (1 − level)/2)。"))
 
 TASKS = tasks_of(q1, q2, q3, q4, q5, q6, q7, q8, q9)

@@ -207,7 +207,8 @@ def check_uplift(uplift_ci) -> None:
     """Task 5: the lecture's example, a Simpson pair, the level, and the small-campaign rule."""
     one = [number(x, name="uplift_ci") for x in uplift_ci(uplift_contacts({"K": ex.UPLIFT_ONE}), 0.95)]
     if not np.allclose(one, ex.UPLIFT_ONE_WANT, atol=1e-5):
-        fail(f"讲义例题（0.82 对 0.78，各 2000 人）应为 (0.04, 0.0152, 0.0648)，你的是 {np.round(one, 4).tolist()}。")
+        fail(f"讲义例题（0.82 对 0.78，各 2000 人）应为 (0.04, 0.015208, 0.064792)，你的是 {np.round(one, 6).tolist()}"
+             "（方差用本活动两组合并的转化率 p̄：p̄(1 − p̄)(1/n_t + 1/n_c)）。")
     two = uplift_contacts(ex.UPLIFT_TWO)
     if not np.isclose(float(uplift_ci(two, 0.95)[0]), ex.UPLIFT_TWO_WANT):
         UPLIFT_POOLED.fail()

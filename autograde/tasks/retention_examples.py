@@ -63,7 +63,7 @@ KEAVENEY_KEY = {"damaged": "core_failure", "wrong_size": "core_failure", "plug_v
 
 # Task 5: the lecture's care uplift example, one campaign: 0.82 vs 0.78 with 2,000 customers in each group.
 UPLIFT_ONE = {"treatment": (2000, 1640), "control": (2000, 1560)}   # (customers, converted)
-UPLIFT_ONE_WANT = (0.04, 0.015239, 0.064761)
+UPLIFT_ONE_WANT = (0.04, 0.015208, 0.064792)   # pooled p = 0.80: SE = √(0.8 · 0.2 · (1/2000 + 1/2000))
 # Two campaigns with different holdout shares: pooled naively 55/140 − 14/60 ≈ 0.159 (Simpson), by campaign 0.05.
 UPLIFT_TWO = {"K1": {"treatment": (90, 45), "control": (10, 4)},     # 0.50 vs 0.40, 100 customers
               "K2": {"treatment": (50, 10), "control": (50, 10)}}    # 0.20 vs 0.20, 100 customers

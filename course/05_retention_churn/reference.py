@@ -269,7 +269,8 @@ def uplift_ci(contacts, level=0.95, *, pooled=False, fixed_z=False, min_group=MI
     nt, nc = arms[("size", "treatment")].to_numpy(float), arms[("size", "control")].to_numpy(float)
     pt, pc = arms[("mean", "treatment")].to_numpy(float), arms[("mean", "control")].to_numpy(float)
     w = (nt + nc) / (nt + nc).sum()
-    var = pt * (1 - pt) / nt + pc * (1 - pc) / nc
+    pooled_p = (pt * nt + pc * nc) / (nt + nc)   # each campaign's two groups together: stable in small groups
+    var = pooled_p * (1 - pooled_p) * (1 / nt + 1 / nc)
     est, se = float(w @ (pt - pc)), float(np.sqrt(w**2 @ var))
     if pooled:
         est = float((pt * nt).sum() / nt.sum() - (pc * nc).sum() / nc.sum())
