@@ -43,3 +43,44 @@ def statement_refused(state: str, _unused: str, data_dir: str, args: dict) -> st
         return "error"
     finally:
         conn.close()
+
+
+def refused_after_rows(state: str, _unused: str, data_dir: str, args: dict) -> str:
+    """Inspect: insert the valid rows ``args["rows"]`` in order, then try each of ``args.get("statements", [])``
+    in its own savepoint (so one cannot help another).
+
+    ``"rows refused"`` if a constraint refuses a valid row (a schema that refuses everything refuses nothing
+    in particular), ``"error"`` if a valid row cannot run at all (a missing table or column); then, with no
+    statements, ``"accepted"``; else ``"refused"`` if a constraint refuses every statement, ``"accepted"`` if
+    the database takes any of them, ``"error"`` otherwise."""
+    conn = _connect(state)
+    conn.isolation_level = None  # one explicit transaction, rolled back: the probe leaves the state as it was
+    try:
+        conn.execute("BEGIN")
+        for row in args["rows"]:
+            try:
+                conn.execute(row)
+            except sqlite3.IntegrityError:
+                return "rows refused"
+            except sqlite3.DatabaseError:
+                return "error"
+        seen = set()
+        for statement in args.get("statements", []):
+            conn.execute("SAVEPOINT probe")
+            try:
+                conn.execute(statement)
+                seen.add("accepted")
+            except sqlite3.IntegrityError:
+                seen.add("refused")
+            except sqlite3.DatabaseError:
+                seen.add("error")
+            finally:
+                conn.execute("ROLLBACK TO probe")
+                conn.execute("RELEASE probe")
+        if not seen or "accepted" in seen:
+            return "accepted"
+        return "refused" if seen == {"refused"} else "error"
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
