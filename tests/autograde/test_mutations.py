@@ -7,6 +7,7 @@ import contextlib
 import io
 
 import pytest
+from crmlab.autograde.observe import local_observer
 from mutants import check_call, mutate, run_with_limit, sample, sites
 
 from tests.conftest import lecture_sources
@@ -16,6 +17,7 @@ LECTURES = [(src, name) for src, name in lecture_sources() if name != "01_fixtur
 MIN_CAUGHT = 0.80
 MAX_MUTANTS = 80  # per lecture, a fixed sample across every site of every solution cell
 SEED = 5
+OBSERVER = local_observer()  # Observed answers (SQL constraints) are run, not assumed
 
 
 def _meta(cell) -> dict:
@@ -60,7 +62,7 @@ def _passes(ref, expected, cell, ns) -> bool:
             answers = run_with_limit(lambda: ref.TASKS[gid].answers(**objects))
     except Exception:  # noqa: BLE001 - a crash scores zero
         return False
-    return judge(ref.TASKS[gid], gid, answers, expected[gid]).passed
+    return judge(ref.TASKS[gid], gid, answers, expected[gid], observer=OBSERVER).passed
 
 
 @pytest.mark.parametrize("src,name", [pytest.param(s, n, id=n) for s, n in LECTURES])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from crmlab.autograde.answers import read_answers, record
+from crmlab.autograde.observe import local_observer
 from crmlab.autograde.prepare import load_reference
 from crmlab.autograde.tasks import CheckError
 from crmlab.autograde.verdict import NO_ANSWER, judge
@@ -17,6 +18,7 @@ from tests.conftest import lecture_sources
 
 LECTURES = [(src, name) for src, name in lecture_sources() if name != "01_fixture"]
 SEEDS = (3, 11)
+OBSERVER = local_observer()  # Observed answers (SQL constraints) run unsandboxed: the artefacts are our own
 
 
 def _reference(src, name):
@@ -67,7 +69,7 @@ def test_reference_passes(src, name, gid, worlds, capsys):
     objects = ref.SOLUTIONS[gid](world, dq)
     task = ref.TASKS[gid]
     task.formative(**objects)
-    verdict = judge(task, gid, task.answers(**objects), expected[gid])
+    verdict = judge(task, gid, task.answers(**objects), expected[gid], observer=OBSERVER)
     assert verdict.passed, verdict.message
 
 
@@ -80,7 +82,7 @@ def test_mistake_gets_its_hint_and_fails(src, name, gid, mistake, worlds):
     with pytest.raises(CheckError) as err:
         task.formative(**objects)
     assert task.mistake(mistake).hint in str(err.value)
-    verdict = judge(task, gid, task.answers(**objects), ref.expected(world, dq_world=dq)[gid])
+    verdict = judge(task, gid, task.answers(**objects), ref.expected(world, dq_world=dq)[gid], observer=OBSERVER)
     assert not verdict.passed
     assert not any(ch.isdigit() for ch in verdict.message.split(":", 1)[-1].replace("10", "")), verdict.message
 
