@@ -233,8 +233,8 @@ def predict_clv(tx: pd.DataFrame, end: pd.Timestamp, years: int = YEARS) -> pd.S
         warnings.simplefilter("ignore")
         bgf = BetaGeoFitter().fit(s["frequency"], s["recency"], s["T"])
         rep = s.loc[(s["frequency"] > 0) & (s["monetary_value"] > 0)]
-        ggf = GammaGammaFitter().fit(rep["frequency"], rep["monetary_value"])
-    m = ggf.conditional_expected_average_profit(s["frequency"], s["monetary_value"].clip(lower=0))
+        ggf = GammaGammaFitter().fit(rep["frequency"], rep["monetary_value"] / 100)  # hundreds of CNY: stabler
+    m = 100 * ggf.conditional_expected_average_profit(s["frequency"], s["monetary_value"].clip(lower=0) / 100)
     cum = [bgf.conditional_expected_number_of_purchases_up_to_time(52 * y, s["frequency"], s["recency"], s["T"])
            for y in range(years + 1)]
     out = sum((cum[y] - cum[y - 1]) * m / (1 + DISCOUNT) ** y for y in range(1, years + 1))
@@ -309,12 +309,27 @@ def _stage_agreement(w) -> float:
     return float(np.mean(np.asarray(mine, dtype=object) == true))
 
 
+def _nps_se_max(w) -> float:
+    """The largest standard error of NPS (points) among the shops: 100·sqrt((p+ + p- − (p+ − p-)²) / n)."""
+    t = nps_table(w.surveys)
+    p, q = t["promoters"] / t["n"], t["detractors"] / t["n"]
+    return float((100 * np.sqrt((p + q - (p - q) ** 2) / t["n"])).max())
+
+
+def _exploration_days(w) -> float:
+    spells = w.truth.stage_spells
+    spells = spells.loc[(spells["stage"] == "exploration").to_numpy() & spells["end_ts"].notna().to_numpy()]
+    return float((spells["end_ts"] - spells["start_ts"]).dt.days.median())
+
+
 def _buyers_alive(w) -> float:
     first, _, _ = lifetimes_proxy(w)
     return float(w.truth.customers.set_index("customer_id")["alive_at_end"].reindex(first.index).mean())
 
 
 FIGURES = {
+    "nps_se_max": Figure(lambda w, dq: _nps_se_max(w), "largest standard error of a shop's NPS (points)"),
+    "exploration_days": Figure(lambda w, dq: _exploration_days(w), "median length of a true exploration spell (days)"),
     "one_order_share": Figure(lambda w, dq: float((valid_orders(w).groupby("customer_id").size() == 1).mean()),
                               "share of buyers with exactly one valid order"),
     "stage_agreement": Figure(lambda w, dq: _stage_agreement(w),
