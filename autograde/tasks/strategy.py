@@ -172,7 +172,7 @@ def check_vip(vip_list, vm, lapsed) -> None:
     flagged = set(lapsed.index[lapsed.to_numpy(dtype=bool)].astype(str))
     if set(ids) & flagged:
         VIP_LAPSED.fail()
-    passed("任务 5 vip_list（只检查形式；评分端用真实未来价值评分）")
+    passed("任务 5 vip_list（只检查形式；评分端与模拟器保存的真实值比较）")
 
 
 # ---- task 6: EFE / IFE and the IE matrix -------------------------------------------------------------------
