@@ -246,7 +246,8 @@ class Brackets(Rule):
 @dataclass(frozen=True)
 class RanksBetter(Rule):
     """Spearman correlation of the recorded ``[customer_id, clv]`` with the true value at least ``want["mark"]``
-    (past margin's correlation on the same data plus a margin). ``want = {"ids", "true", "mark"}``."""
+    (past margin's correlation on the same data plus a margin), and the forecasts' total within ``TOTAL_BAND`` of
+    the true total (right units and order of magnitude). ``want = {"ids", "true", "mark"}``."""
 
     def judge(self, actual, want) -> str | None:
         from scipy.stats import spearmanr
@@ -260,6 +261,9 @@ class RanksBetter(Rule):
         rho = spearmanr(pred.reindex(truth.index).to_numpy(), truth.to_numpy())[0]
         if not np.isfinite(rho) or rho < float(want["mark"]):
             return "排序不够好 ranks customers by true future margin not clearly better than past margin does"
+        ratio = pred.sum() / truth.sum()
+        if not TOTAL_BAND[0] <= ratio <= TOTAL_BAND[1]:
+            return "总额数量级不对 the total forecast is not of the order of the true future margin (units? horizon?)"
         return None
 
 
@@ -267,6 +271,7 @@ class RanksBetter(Rule):
 EXACT = "an exact computation: only floating-point rounding may differ"
 OWN_DATA = "sums of the same numbers in another order differ by rounding only"
 SPEARMAN_MARGIN = 0.15  # q9: the forecast's Spearman rho must beat past margin's by this much (see reference.py)
+TOTAL_BAND = (0.25, 2.0)  # q9: the forecasts' sum over the true future margin's sum (CNY; see reference.py)
 
 
 def _series_frame(s) -> pd.DataFrame | None:
@@ -382,8 +387,9 @@ q9 = Task(
     "q9_test", 3, "任务 9 predict_clv, clv_pred",
     rules={"clv_rank": RanksBetter(
         "graded against the hidden truth (true_clv in CNY): Spearman rho with the true future margin at least past "
-        "margin's rho on the same customers + 0.15; on seeds 100..114 the BG/NBD + Gamma-Gamma forecast beats past "
-        "margin by 0.21-0.26 (reference.py; measured.json keeps the 200-seed study)")},
+        "margin's rho on the same customers + 0.15, and the forecasts' total 0.25-2 times the true total; on seeds "
+        "100..114 the BG/NBD + Gamma-Gamma forecast beats past margin by 0.21-0.26, and its 3-year total is "
+        "0.46-0.82 of the true total on seeds 0..39 (reference.py; measured.json keeps the 200-seed study)")},
     produce=lambda world, clv_pred: {"clv_rank": _series_frame(clv_pred)},
     formative=lambda world, clv_pred: check_clv_pred(
         clv_pred, world.orders.loc[world.orders["status"].isin(["delivered", "shipped"]), "customer_id"].nunique()),
