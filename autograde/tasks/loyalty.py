@@ -10,8 +10,6 @@ better than their past margin does (q9). Nothing here knows an expected answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
@@ -28,7 +26,8 @@ from . import (
     tasks_of,
 )
 from .loyalty_inputs import clv_inputs, km_inputs, nps_inputs, stage_inputs
-from .rules import Close, Equal, Frame, Rule
+from .loyalty_rules import Brackets, RanksBetter
+from .rules import Close, Equal, Frame
 
 NPS_COLUMNS = ["shop_id", "n", "promoters", "detractors", "nps"]
 DB_COLUMNS = ["customer_id", "attitude_score", "recent_orders", "loyalty_type"]
@@ -227,51 +226,9 @@ def check_clv_pred(clv_pred, n_buyers: int) -> None:
     passed("任务 9 clv_pred（只检查形式；评分端会与模拟器保存的真实值比较）")
 
 
-# ---- truth rules ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Brackets(Rule):
-    """``[low, high]`` must enclose the grader's truth value ``want`` strictly (low < want < high)."""
-
-    def judge(self, actual, want) -> str | None:
-        pair = _float_list(actual) if isinstance(actual, (list, tuple, np.ndarray)) else None
-        if pair is None or len(pair) != 2:
-            return "类型不对 wrong type: a pair (rmst_last, rmst_noticed) is expected"
-        if not pair[0] < float(want):
-            return "下限没有低于真实值 the lower proxy is not below the true mean lifetime"
-        if not float(want) < pair[1]:
-            return "上限没有高于真实值 the upper proxy is not above the true mean lifetime"
-        return None
-
-
-@dataclass(frozen=True)
-class RanksBetter(Rule):
-    """Spearman correlation of the recorded ``[customer_id, clv]`` with the true value at least ``want["mark"]``
-    (past margin's correlation on the same data plus a margin), and the forecasts' total within ``TOTAL_BAND`` of
-    the true total (right units and order of magnitude). ``want = {"ids", "true", "mark"}``."""
-
-    def judge(self, actual, want) -> str | None:
-        from scipy.stats import spearmanr
-
-        if not isinstance(actual, pd.DataFrame) or list(actual.columns) != ["customer_id", "clv"]:
-            return "类型不对 wrong type: clv_pred should be a Series indexed by customer_id"
-        truth = pd.Series(np.asarray(want["true"], dtype=float), index=[str(i) for i in want["ids"]])
-        pred = pd.Series(actual["clv"].to_numpy(dtype=float), index=actual["customer_id"].astype(str).to_numpy())
-        if len(pred) != len(truth) or pred.index.has_duplicates or set(pred.index) != set(truth.index):
-            return "客户不对 wrong customers: one value per customer with a valid order"
-        rho = spearmanr(pred.reindex(truth.index).to_numpy(), truth.to_numpy())[0]
-        if not np.isfinite(rho) or rho < float(want["mark"]):
-            return "排序不够好 ranks customers by true future margin not clearly better than past margin does"
-        ratio = pred.sum() / truth.sum()
-        if not TOTAL_BAND[0] <= ratio <= TOTAL_BAND[1]:
-            return "总额数量级不对 the total forecast is not of the order of the true future margin (units? horizon?)"
-        return None
-
-
 # ---- the graded tasks -----------------------------------------------------------------------------------------
 EXACT = "an exact computation: only floating-point rounding may differ"
 OWN_DATA = "sums of the same numbers in another order differ by rounding only"
-SPEARMAN_MARGIN = 0.15  # q9: the forecast's Spearman rho must beat past margin's by this much (see reference.py)
-TOTAL_BAND = (0.25, 2.0)  # q9: the forecasts' sum over the true future margin's sum (CNY; see reference.py)
 
 
 def _series_frame(s) -> pd.DataFrame | None:
@@ -402,4 +359,3 @@ q9 = Task(
 
 TASKS = tasks_of(q1, q2, q3, q4, q5, q6, q7, q8, q9)
 hint = hints_for(TASKS)
-__all__ = ["TASKS", "hint", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9"]

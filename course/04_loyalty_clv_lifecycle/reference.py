@@ -24,7 +24,8 @@ import functools
 import numpy as np
 import pandas as pd
 from crmlab.autograde.measure import Figure
-from crmlab.autograde.tasks.loyalty import SPEARMAN_MARGIN, STAGES, TASKS  # documented there
+from crmlab.autograde.tasks.loyalty import STAGES, TASKS
+from crmlab.autograde.tasks.loyalty_rules import SPEARMAN_MARGIN  # documented there
 
 VALID = ("delivered", "shipped")
 END = pd.Timestamp("2026-01-01")  # the horizon's end (exclusive)
