@@ -61,6 +61,22 @@ def require_columns(df, columns, *, name: str) -> None:
         fail(f"{name} 缺少列 missing column(s) {missing}；现有列 you have {list(df.columns)}")
 
 
+def plain_columns(df, columns):
+    """The named columns the student's table has, as plain numbers or strings, for the answer channel;
+    ``None`` if it is not a DataFrame (missing columns are left for the grader's rule to report)."""
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        return None
+    out = {}
+    for c in columns:
+        if c in df.columns:
+            col = df[c]
+            numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+            out[c] = col.to_numpy(dtype=float) if numeric else col.astype(str).to_numpy(dtype=object)
+    return pd.DataFrame(out)
+
+
 @dataclass(frozen=True)
 class Mistake:
     """A common mistake and the hint it deserves; the formative check raises with ``hint`` when it sees it."""

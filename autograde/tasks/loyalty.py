@@ -22,6 +22,7 @@ from . import (
     matching,
     number,
     passed,
+    plain_columns as _frame,
     require_columns,
     tasks_of,
 )
@@ -62,17 +63,6 @@ def _float_list(values) -> list[float] | None:
         return None
 
 
-def _frame(df, columns) -> pd.DataFrame | None:
-    """The named columns the student's table has, as numbers or strings (missing ones are reported by the grader)."""
-    if not isinstance(df, pd.DataFrame):
-        return None
-    out = {}
-    for c in columns:
-        if c in df.columns:
-            col = df[c]
-            numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
-            out[c] = col.to_numpy(dtype=float) if numeric else col.astype(str).to_numpy(dtype=object)
-    return pd.DataFrame(out)
 
 
 def _counts(counts) -> dict | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import Task, hints_for, matching, tasks_of
+from . import Task, hints_for, matching, plain_columns as _columns, tasks_of
 from .positioning_checks import (
     ABC_COLUMNS,
     ABC_NO_ROUNDING,
@@ -96,18 +96,6 @@ def _pair(result):
         return None
 
 
-def _columns(df, columns):
-    """The named columns the student's table has, as numbers or strings (missing ones are reported by the grader)."""
-    if not isinstance(df, pd.DataFrame):
-        return None
-    out = {}
-    for c in columns:
-        if c not in df.columns:
-            continue
-        col = df[c]
-        numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
-        out[c] = col.to_numpy(dtype=float) if numeric else col.astype(str).to_numpy(dtype=object)
-    return pd.DataFrame(out)
 
 
 def _numbers(series):

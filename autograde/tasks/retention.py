@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import Task, choice, hints_for, matching, number, tasks_of
+from . import Task, choice, hints_for, matching, number, plain_columns, tasks_of
 from .retention_checks import (
     COHORT_BUYERS,
     COHORT_CANCELLED,
@@ -67,13 +67,7 @@ def _columns(df, columns):
     if not isinstance(df, pd.DataFrame):
         return None
     df = df.reset_index(drop=df.index.name not in columns or df.index.name in df.columns)
-    out = {}
-    for c in columns:
-        if c in df.columns:
-            col = df[c]
-            numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
-            out[c] = col.to_numpy(dtype=float) if numeric else col.astype(str).to_numpy(dtype=object)
-    return pd.DataFrame(out)
+    return plain_columns(df, columns)
 
 
 def _floats(values, index=None):

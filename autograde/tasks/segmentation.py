@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import Task, choice, hints_for, matching, number, tasks_of
+from . import Task, choice, hints_for, matching, number, plain_columns as _columns, tasks_of
 from .rules import Close, Equal, Frame, Rule, SamePartition
 from .segmentation_checks import (
     ACSI_NO_RESCALE,
@@ -101,17 +101,6 @@ class StageNotPersona(Rule):
         return None
 
 
-def _columns(df, columns):
-    """The named columns the student's table has, as numbers or strings (missing ones are reported by the grader)."""
-    if not isinstance(df, pd.DataFrame):
-        return None
-    out = {}
-    for c in columns:
-        if c in df.columns:
-            col = df[c]
-            numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
-            out[c] = col.to_numpy(dtype=float) if numeric else col.astype(str).to_numpy(dtype=object)
-    return pd.DataFrame(out)
 
 
 def _segments(segments):

@@ -23,6 +23,7 @@ from . import (
     matching,
     number,
     passed,
+    plain_columns,
     require_columns,
     strategy_examples as ex,
     tasks_of,
@@ -63,13 +64,7 @@ def _frame(df, columns):
     if not isinstance(df, pd.DataFrame):
         return None
     df = df.reset_index() if "customer_id" in columns and "customer_id" not in df.columns else df
-    out = {}
-    for c in columns:
-        if c in df.columns:
-            col = df[c]
-            numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
-            out[c] = col.to_numpy(dtype=float) if numeric else col.astype(str).to_numpy(dtype=object)
-    return pd.DataFrame(out)
+    return plain_columns(df, columns)
 
 
 def _labels(table, key="customer_id", col="quadrant") -> dict:
