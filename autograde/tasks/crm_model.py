@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from crmlab.autograde.observe import Probe
 
 from . import Mistake, Task, crm_model_examples as ex, fail, hints_for, matching, number, passed, tasks_of
 from .rules import Close, Equal, Frame, Observed, Rule, _numeric
-from crmlab.autograde.observe import Probe
 
 STAGES = ("Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
           "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost")
@@ -46,23 +46,32 @@ FUNNEL_COLUMNS = ["lead_source", "leads", "closed", "with_opportunity", "won", "
 ROI_COLUMNS = ["campaign_id", "actual_cost", "leads", "won_revenue", "cpl", "roi"]
 LIFT_COLUMNS = ["campaign_type", "campaigns", "treated", "attributed_rate", "incremental_rate"]
 Z = 4.0  # tasks 8-9: within four standard errors of the truth (recovery study: measured.json)
+RATIO = 0.5  # ... and at most half as far from it as the report's attributed figure
 
 
 @dataclass(frozen=True)
-class WithinSE(Rule):
-    """Each estimate within ``z`` standard errors of the truth; the grader's expected value is
-    ``{"truth": [...], "se": [...]}``, the standard error that of the student's own estimator on their data."""
+class NearTruth(Rule):
+    """An estimate graded against the truth in two parts: each value within ``z`` standard errors of the truth,
+    and, weighted over the values, at most ``ratio`` as far from the truth as the campaign report's own figure
+    (a holdout estimate must beat the attribution it corrects, not merely sit in a wide band). The grader's
+    expected value is ``{"truth", "se", "report", "weight"}``, the standard errors those of the student's own
+    estimator and the report's figure recomputed from their data."""
 
     z: float = Z
+    ratio: float = RATIO
 
     def judge(self, actual, want) -> str | None:
-        a, t, se = _numeric(actual), np.asarray(want["truth"], dtype=float), np.asarray(want["se"], dtype=float)
+        a = _numeric(actual)
+        t, se = np.asarray(want["truth"], dtype=float), np.asarray(want["se"], dtype=float)
+        report, weight = np.asarray(want["report"], dtype=float), np.asarray(want["weight"], dtype=float)
         if a is None:
             return "类型不对 wrong type: a number or a list of numbers is expected"
         if a.shape != t.shape:
             return "形状不对 wrong shape (one value per campaign type of your data)"
         if not np.isfinite(a).all():
             return "不是有限数 not finite"
+        if float((weight * np.abs(a - t)).sum()) > self.ratio * float((weight * np.abs(report - t)).sum()):
+            return "没有比报表的归因更接近真实值 not closer to the true effect than the report's attribution"
         off = np.abs(a - t) / se
         if (off <= self.z).all():
             return None
@@ -232,7 +241,8 @@ def check_ddl(schema_sql) -> None:
 
 q3 = Task("q3_test", 3, "任务 3 建表 SCHEMA_SQL", DDL_RULES, lambda schema_sql: dict.fromkeys(DDL_RULES, schema_sql),
           check_ddl, (DDL_NO_CASE, DDL_NO_FK, DDL_FREE_STAGE),
-          hints=("先照着 GIVEN_SQL 的写法写 leads 与 opportunities：主键 PRIMARY KEY、外键 REFERENCES、取值表 CHECK (… IN (…))。",
+          hints=("先照着 GIVEN_SQL 的写法写 leads 与 opportunities："
+                 "主键 PRIMARY KEY、外键 REFERENCES、取值表 CHECK (… IN (…))。",
                  "工单的一致性是表级约束：CHECK (substr(status, 1, length(state) + 1) = state || '_')。",
                  "calls 的父记录是多态的 (parent_type, parent_id)：外键无法约束 parent_id，但 parent_type 可以用 CHECK "
                  "限定为 'Cases' 或 'Contacts'；contact_id 仍然可以 REFERENCES contacts。"))
@@ -288,11 +298,13 @@ q4 = Task("q4_test", 2, "任务 4 load_crm 装载数据",
           {"counts": Equal(reason="row counts per table are exact: recomputed from your world by the mapping"),
            "details": Close(rtol=1e-9, atol=1e-6, reason="exact counts and a sum of amounts rounded to cents")},
           _load_produce, check_load, (LOAD_EMPTY,),
-          hints=("逐表装载，父表在前：shops → campaigns → accounts → contacts → leads → opportunities → cases → calls → "
+          hints=("逐表装载，父表在前：shops → campaigns → accounts → "
+                 "contacts → leads → opportunities → cases → calls → "
                  "campaign_log，否则外键找不到父记录。",
                  "用 con.executemany(\"INSERT INTO … VALUES (?, ?, …)\", rows)；rows 里 '' 和 NaT 都要换成 None，"
                  "时间换成 'YYYY-MM-DD HH:MM:SS' 字符串。",
-                 "calls：有 ticket_id 的父记录是 ('Cases', ticket_id)，否则有 customer_id 的是 ('Contacts', customer_id)，"
+                 "calls：有 ticket_id 的父记录是 ('Cases', ticket_id)，"
+                 "否则有 customer_id 的是 ('Contacts', customer_id)，"
                  "两者都没有的（未识别的来电）不装。"))
 
 
@@ -350,7 +362,8 @@ q5 = Task("q5_test", 2, "任务 5 加权销售管道 Q_PIPELINE",
                              reason="sums of amounts and stage probabilities: exact up to rounding")},
           _pipe_produce, check_pipeline, (PIPE_CLOSED, PIPE_MIXED),
           hints=("把 opportunities 与 sales_stages 连接 (JOIN) 起来，用 is_closed = 0 筛掉已关闭的商机。",
-                 "金额的币种由网店决定：再连接 shops 取 currency，按 shop_id、currency、sales_stage、probability 分组。",
+                 "金额的币种由网店决定：再连接 shops 取 currency，"
+                 "按 shop_id、currency、sales_stage、probability 分组。",
                  "weighted = SUM(amount * probability / 100.0)；注意整数除法：写 100.0。"))
 
 FUNNEL_ALL = Mistake("all_leads", "转化率的分母是**已关闭**的线索（Converted、Dead、Recycled），还在跟进的线索"
@@ -411,7 +424,8 @@ def check_roi(world, schema_sql, load_crm, q_campaign_roi) -> None:
     con = _example_db(schema_sql)
     for cid, cost, n_leads, won in ex.ROI_CAMPAIGNS:
         con.execute("INSERT INTO campaigns (campaign_id, shop_id, name, campaign_type, channel, start_date, end_date, "
-                    "budget, actual_cost) VALUES (?, 'S1', ?, 'new_product', 'email', '2025-01-01', '2025-02-01', ?, ?)",
+                    "budget, actual_cost) VALUES (?, 'S1', ?, "
+                    "'new_product', 'email', '2025-01-01', '2025-02-01', ?, ?)",
                     (cid, cid, cost, cost))
         for i in range(n_leads):
             con.execute("INSERT INTO leads (lead_id, shop_id, lead_source, status, campaign_id, created_at) VALUES "
@@ -437,7 +451,8 @@ q7 = Task("q7_test", 2, "任务 7 活动 ROI 与单条线索成本 Q_CAMPAIGN_RO
           {"roi": Frame(key=("campaign_id",), columns=tuple(ROI_COLUMNS), rtol=1e-9,
                         reason="costs, counts and won amounts from your database: exact up to rounding")},
           _roi_produce, check_roi, (ROI_DROPPED, ROI_NOT_WON),
-          hints=("先在子查询里按 campaign_id 汇总线索数和赢单金额，再让 campaigns LEFT JOIN 这个汇总（避免一行变多行）。",
+          hints=("先在子查询里按 campaign_id 汇总线索数和赢单金额，再让 "
+                 "campaigns LEFT JOIN 这个汇总（避免一行变多行）。",
                  "赢单金额：leads JOIN opportunities ON o.lead_id = l.lead_id，只取 sales_stage = 'Closed Won'。",
                  "cpl = actual_cost / NULLIF(leads, 0)；roi = (won_revenue − actual_cost) / actual_cost；"
                  "没有线索的活动 won_revenue 用 COALESCE(…, 0)。"))
@@ -501,14 +516,16 @@ def check_lift(world, incremental_by_type) -> None:
 q8 = Task("q8_test", 2, "任务 8 活动的归因与增量 incremental_by_type",
           {"table": Frame(key=("campaign_type",), columns=tuple(LIFT_COLUMNS[:-1]), rtol=1e-9,
                           reason="counts and the attributed rate from your contacts: exact"),
-           "incremental": WithinSE(reason="graded against the true effect (truth.campaign_effects, the realised "
-                                          "sample effect of each campaign, weighted like the estimate): within "
-                                          "four standard errors of your own estimate, which the instructor's "
-                                          "solution meets on the seeds of the recovery study (measured.json)")},
+           "incremental": NearTruth(reason="graded against the true effect (truth.campaign_effects, the realised "
+                                           "sample effect of each campaign, weighted like the estimate): "
+                                           "within four standard errors of your own estimate, and, weighted "
+                                           "by the treated, at most half as far from it as the attributed "
+                                           "rate; the recovery study is in measured.json")},
           _lift_produce, check_lift, (LIFT_ATTRIBUTED,),
           hints=("先按 campaign_id 与 group 汇总：每个活动处理组、对照组各有多少人、多少人买了。",
                  "只保留两组都有人的活动；p_T − p_C 是这个活动的增量购买率。",
-                 "同类型的活动按处理组人数 n_T 加权：Σ n_T (p_T − p_C) / Σ n_T；attributed_rate = Σ 处理组购买人数 / Σ n_T。"))
+                 "同类型的活动按处理组人数 n_T 加权：Σ n_T (p_T − p_C) / Σ"
+                 " n_T；attributed_rate = Σ 处理组购买人数 / Σ n_T。"))
 
 
 SHARE_INVERTED = Mistake("inverted", "份额 = 增量购买人数 ÷ 归因购买人数（处理组里买了的人），应在 0 和 1 附近，"
@@ -531,9 +548,10 @@ def check_share(world, incremental_share) -> None:
 
 
 q9 = Task("q9_test", 2, "任务 9 报表里的“活动带来的购买”有多少是真的 incremental_share",
-          {"share": WithinSE(reason="graded against the truth: incremental buyers Σ n_T × the true sample effect "
-                                    "(truth.campaign_effects) over the buyers the report credits, within four "
-                                    "standard errors of your own estimate (recovery study: measured.json)")},
+          {"share": NearTruth(reason="graded against the truth: incremental buyers Σ n_T × the true sample effect "
+                                     "(truth.campaign_effects) over the buyers the report credits, within four "
+                                     "standard errors of your own estimate and at most half as far from it as the "
+                                     "report's share of 1 (recovery study: measured.json)")},
           _share_produce, check_share, (SHARE_INVERTED,),
           hints=("归因购买人数：处理组里买了的人数（只数有对照组的活动）。",
                  "增量购买人数：每个活动 n_T × (p_T − p_C)，再对活动求和。",

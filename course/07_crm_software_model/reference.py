@@ -13,8 +13,11 @@ grader calls :func:`expected` with the student's FULL world. Never copied into `
   it). The tolerance is four standard errors of the student's own estimator, computed here from their data
   (binomial variance at the campaign's pooled rate with one pseudo-buyer and one pseudo-non-buyer, so a
   campaign with no buyer has no zero variance). Exploration on seeds 0–24: 125 campaign-type estimates with
-  z-scores of sd 0.96 and |z| ≤ 2.9; the share of task 9 within 1.9 SE. The CRM report's view (every
-  treated buyer counted; share 1) is 11 or more SE from the truth on every seed explored.
+  z-scores of sd 0.96 and |z| ≤ 2.9; the share of task 9 within 1.9 SE. Four SE alone is a wide band: the
+  report's attributed rate (the declared mistake) stays within it on 6 of 10 worlds of 3,000 customers and
+  comes within 4.3 SE on one of 20 default worlds. So the rule has a second part the proxy must lose: weighted
+  by the treated, the estimate must be at most half as far from the truth as the attributed rate (the
+  attribution fails it by construction, the holdout estimate is a fraction of the gap away).
 """
 
 from __future__ import annotations
@@ -138,26 +141,28 @@ def load_crm(con, world, *, keep_empty: bool = False) -> None:
     """The lecture's mapping of a world onto the CRM tables (``keep_empty``: the mistake, '' kept as text)."""
     text = (lambda v: [str(x) for x in v]) if keep_empty else _text
     w = world
-    con.executemany("INSERT INTO shops VALUES (?, ?, ?)", zip(w.shops["shop_id"], w.shops["name"], w.shops["currency"]))
+    con.executemany("INSERT INTO shops VALUES (?, ?, ?)",
+                    zip(w.shops["shop_id"], w.shops["name"], w.shops["currency"], strict=True))
     c = w.campaigns
     con.executemany("INSERT INTO campaigns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", zip(
         c["campaign_id"], c["shop_id"], c["name"], c["campaign_type"], c["channel"], _when(c["start_date"]),
-        _when(c["end_date"]), c["budget"].astype(float), c["actual_cost"].astype(float)))
+        _when(c["end_date"]), c["budget"].astype(float), c["actual_cost"].astype(float), strict=True))
     cu = w.customers
     b2b = (cu["customer_type"] == "B2B").to_numpy()
     con.executemany("INSERT INTO accounts VALUES (?, ?, ?)",
-                    zip(cu["customer_id"][b2b], cu["shop_id"][b2b], cu["company"][b2b]))
+                    zip(cu["customer_id"][b2b], cu["shop_id"][b2b], cu["company"][b2b], strict=True))
     account = np.where(b2b, cu["customer_id"].to_numpy(dtype=object), None)
     con.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?)", zip(
-        cu["customer_id"], cu["shop_id"], account, cu["name"], cu["email"], cu["phone"], cu["customer_type"]))
+        cu["customer_id"], cu["shop_id"], account, cu["name"], cu["email"], cu["phone"], cu["customer_type"],
+        strict=True))
     le = w.leads
     con.executemany("INSERT INTO leads VALUES (?, ?, ?, ?, ?, ?, ?)", zip(
         le["lead_id"], le["shop_id"], le["source"], le["status"], text(le["campaign_id"]), text(le["customer_id"]),
-        _when(le["created_ts"])))
+        _when(le["created_ts"]), strict=True))
     op = w.opportunities
     con.executemany("INSERT INTO opportunities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", zip(
         op["opportunity_id"], op["shop_id"], text(op["customer_id"]), text(op["lead_id"]), op["name"],
-        op["sales_stage"], op["amount"].astype(float), _when(op["created_ts"]), _when(op["close_date"])))
+        op["sales_stage"], op["amount"].astype(float), _when(op["created_ts"]), _when(op["close_date"]), strict=True))
     t = w.tickets
     is_b2b = pd.Series(b2b, index=cu["customer_id"].to_numpy())
     t_acct = np.where(is_b2b.reindex(t["customer_id"].to_numpy()).fillna(False).to_numpy(bool),
@@ -166,7 +171,7 @@ def load_crm(con, world, *, keep_empty: bool = False) -> None:
     con.executemany("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", zip(
         t["ticket_id"], t["shop_id"], t["customer_id"], t_acct, t["priority"], t["category"], t["channel"],
         np.where(closed, "Closed", "Open"), np.where(closed, "Closed_Closed", "Open_Assigned"),
-        _when(t["opened_ts"]), _when(t["resolved_ts"])))
+        _when(t["opened_ts"]), _when(t["resolved_ts"]), strict=True))
     k = w.calls
     has_case, has_person = (k["ticket_id"] != "").to_numpy(), (k["customer_id"] != "").to_numpy()
     keep = has_case | has_person
@@ -175,7 +180,7 @@ def load_crm(con, world, *, keep_empty: bool = False) -> None:
         k["call_id"], np.where(has_case[keep], "Cases", "Contacts"),
         np.where(has_case[keep], k["ticket_id"], k["customer_id"]), text(k["customer_id"]),
         k["direction"].str.capitalize(), np.where(k["talk_s"].to_numpy() > 0, "Held", "Not Held"),
-        _when(k["arrival_ts"]), k["talk_s"].astype(float)))
+        _when(k["arrival_ts"]), k["talk_s"].astype(float), strict=True))
     cc = w.campaign_contacts
     treated = (cc["group"] == "treatment").to_numpy()
     sent = _when(cc["sent_ts"])
@@ -232,16 +237,18 @@ def _truth_arms(w) -> pd.DataFrame:
 def _q8_truth(w, dq) -> dict:
     a = _truth_arms(w)
     rows = [(kind, float((g["n_t"] * g["sate"]).sum() / g["n_t"].sum()),
-             float(np.sqrt((g["n_t"] ** 2 * g["var"]).sum()) / g["n_t"].sum()))
+             float(np.sqrt((g["n_t"] ** 2 * g["var"]).sum()) / g["n_t"].sum()),
+             float(g["x_t"].sum() / g["n_t"].sum()), float(g["n_t"].sum()))
             for kind, g in sorted(a.groupby("campaign_type"), key=lambda kv: kv[0])]
-    return {"incremental": {"truth": [r[1] for r in rows], "se": [r[2] for r in rows]}}
+    return {"incremental": {"truth": [r[1] for r in rows], "se": [r[2] for r in rows],
+                            "report": [r[3] for r in rows], "weight": [r[4] for r in rows]}}
 
 
 def _q9_truth(w, dq) -> dict:
     a = _truth_arms(w)
     att = float(a["x_t"].sum())
     return {"share": {"truth": float((a["n_t"] * a["sate"]).sum()) / att,
-                      "se": float(np.sqrt((a["n_t"] ** 2 * a["var"]).sum())) / att}}
+                      "se": float(np.sqrt((a["n_t"] ** 2 * a["var"]).sum())) / att, "report": 1.0, "weight": 1.0}}
 
 
 # ---- SOLUTIONS, TRUTH, MISTAKES ------------------------------------------------------------------------------
@@ -279,8 +286,8 @@ _NO_FK = ENTITY_SQL.replace("    account_id     TEXT REFERENCES accounts(account
 _FREE = ENTITY_SQL.replace("sales_stage    TEXT NOT NULL REFERENCES sales_stages(sales_stage)",
                            "sales_stage    TEXT NOT NULL")
 assert len({SCHEMA_SQL, _NO_CASE, _NO_FK, _FREE}) == 4 and _NO_CASE != CASES_SQL
-_ALL_OPEN = Q_FUNNEL.replace("COUNT(DISTINCT CASE WHEN l.status IN ('Converted', 'Dead', 'Recycled') THEN l.lead_id END)"
-                             " AS conversion", "COUNT(DISTINCT l.lead_id) AS conversion")
+_ALL_OPEN = Q_FUNNEL.replace("COUNT(DISTINCT CASE WHEN l.status IN ('Converted', 'Dead', 'Recycled') "
+                             "THEN l.lead_id END) AS conversion", "COUNT(DISTINCT l.lead_id) AS conversion")
 MISTAKES = {
     ("q3_test", "no_case_check"): lambda w, dq: {"schema_sql": GIVEN_SQL + ENTITY_SQL + _NO_CASE + ACTIVITY_SQL},
     ("q3_test", "no_foreign_key"): lambda w, dq: {"schema_sql": GIVEN_SQL + _NO_FK + CASES_SQL + ACTIVITY_SQL},
