@@ -84,3 +84,101 @@ def refused_after_rows(state: str, _unused: str, data_dir: str, args: dict) -> s
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         conn.close()
+
+
+# ---- probes on the lecture's given database: the artefact adds objects (a view, a trigger, an index) -----------
+TOKEN = "{id}"  # in a statement or query of the probe: replaced by a fresh random id the artefact cannot know
+
+
+def _strict(conn: sqlite3.Connection) -> None:
+    """Refuse ``ATTACH``, ``DETACH`` and every ``PRAGMA`` (``writable_schema`` could forge the schema)."""
+    deny = {sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH, sqlite3.SQLITE_PRAGMA}
+    conn.set_authorizer(lambda action, *_: sqlite3.SQLITE_DENY if action in deny else sqlite3.SQLITE_OK)
+
+
+def setup_then_script(artefact: str, state: str, data_dir: str, args: dict) -> None:
+    """Act: the lecture's given SQL ``args["setup"]`` (trusted: tables and a few rows) into a fresh database at
+    ``state``, then the student's SQL script (untrusted, no pragmas) in the same database."""
+    conn = _connect(state)
+    try:
+        conn.executescript(args["setup"])
+        conn.commit()
+        _strict(conn)
+        with open(artefact, encoding="utf-8") as fh:
+            conn.executescript(fh.read())
+        conn.commit()
+    except sqlite3.Error:
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _tables_intact(conn: sqlite3.Connection, setup: str) -> bool:
+    """Every table ``setup`` creates is still a table with the same definition (an artefact may add objects,
+    not drop or replace the given ones)."""
+    ref = sqlite3.connect(":memory:")
+    try:
+        ref.executescript(setup)
+        want = ref.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+    finally:
+        ref.close()
+    have = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
+    return all(have.get(name) == sql for name, sql in want)
+
+
+def rows_after(state: str, _unused: str, data_dir: str, args: dict):
+    """Inspect: run ``args["statements"]`` in order, then ``args["query"]``, in one transaction rolled back;
+    ``{id}`` in them is a fresh random id. Returns the query's rows (lists, the id written back as ``{id}``),
+    ``"tampered"`` if a given table was dropped or replaced, ``"error"`` if a statement or the query fails."""
+    import secrets
+
+    token = "Z" + secrets.token_hex(6)
+    conn = _connect(state)
+    conn.isolation_level = None
+    try:
+        if not _tables_intact(conn, args["setup"]):
+            return "tampered"
+        conn.execute("BEGIN")
+        try:
+            for statement in args["statements"]:
+                conn.execute(statement.replace(TOKEN, token))
+            rows = conn.execute(args["query"].replace(TOKEN, token)).fetchall()
+        except sqlite3.Error:
+            return "error"
+        return [[v.replace(token, TOKEN) if isinstance(v, str) else v for v in row] for row in rows]
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+
+
+def _plan_kind(details: list[str], table: str) -> str:
+    """``"search"`` (an index finds the rows of ``table``), ``"scan"`` (every row is read) or ``"none"``, and
+    ``"+sort"`` when SQLite sorts the result in a temporary B-tree instead of reading it in index order."""
+    import re
+
+    kind = "none"
+    for detail in details:
+        m = re.match(r"(SCAN|SEARCH)( TABLE)? (\w+)", detail)
+        if m and m.group(3) == table:
+            kind = "scan" if m.group(1) == "SCAN" else ("search" if kind != "scan" else kind)
+    return kind + ("+sort" if any("USE TEMP B-TREE" in d for d in details) else "")
+
+
+def query_plans(state: str, _unused: str, data_dir: str, args: dict):
+    """Inspect: for each ``[query, params, table]`` of ``args["queries"]``, how ``EXPLAIN QUERY PLAN`` says
+    SQLite reads ``table`` (:func:`_plan_kind`); ``"tampered"`` or ``"error"`` as in :func:`rows_after`."""
+    conn = _connect(state)
+    try:
+        if not _tables_intact(conn, args["setup"]):
+            return "tampered"
+        out = []
+        for query, params, table in args["queries"]:
+            try:
+                details = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + query, params).fetchall()]
+            except sqlite3.Error:
+                return "error"
+            out.append(_plan_kind(details, table))
+        return out
+    finally:
+        conn.close()
