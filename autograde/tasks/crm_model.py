@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from crmlab.autograde.observe import Probe
+from crmlab.labs.crm_db import GIVEN_SQL, connect  # noqa: F401 - GIVEN_SQL: the tables notebook 07 gives
 
 from . import Mistake, Task, crm_model_examples as ex, fail, hints_for, matching, number, passed, tasks_of
 from .rules import Close, Equal, Frame, Observed, Rule, _numeric
@@ -40,7 +41,6 @@ DETAILS = (  # task 4: what a correct load gives, one number each (SQL on the lo
     "SELECT COUNT(*) FROM campaign_log WHERE activity_type = 'held_out'",
     "SELECT COUNT(*) FROM campaign_log WHERE activity_type = 'link'",
 )
-GIVEN_SQL = ex.GIVEN_SQL
 PIPELINE_COLUMNS = ["shop_id", "currency", "sales_stage", "probability", "n", "amount", "weighted"]
 FUNNEL_COLUMNS = ["lead_source", "leads", "closed", "with_opportunity", "won", "conversion"]
 ROI_COLUMNS = ["campaign_id", "actual_cost", "leads", "won_revenue", "cpl", "roi"]
@@ -80,13 +80,6 @@ class NearTruth(Rule):
 
 
 # ---- the database the grader's and the student's checks build ----------------------------------------------
-def connect(path: str = ":memory:") -> sqlite3.Connection:
-    """A connection with foreign keys enforced (SQLite checks them only when each connection turns them on)."""
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA foreign_keys = ON")
-    return con
-
-
 _BUILT: dict = {}
 
 

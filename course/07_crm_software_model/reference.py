@@ -25,69 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from crmlab.autograde.measure import Figure
-from crmlab.autograde.tasks.crm_model import GIVEN_SQL, TASKS
-
-ENTITY_SQL = """\
-CREATE TABLE leads (
-    lead_id     TEXT PRIMARY KEY,
-    shop_id     TEXT NOT NULL REFERENCES shops(shop_id),
-    lead_source TEXT NOT NULL,
-    status      TEXT NOT NULL
-                CHECK (status IN ('New', 'Assigned', 'In Process', 'Converted', 'Recycled', 'Dead')),
-    campaign_id TEXT REFERENCES campaigns(campaign_id),
-    contact_id  TEXT REFERENCES contacts(contact_id),
-    created_at  TEXT NOT NULL,
-    CHECK (status <> 'Converted' OR contact_id IS NOT NULL)
-);
-CREATE TABLE opportunities (
-    opportunity_id TEXT PRIMARY KEY,
-    shop_id        TEXT NOT NULL REFERENCES shops(shop_id),
-    account_id     TEXT REFERENCES accounts(account_id),
-    lead_id        TEXT REFERENCES leads(lead_id),
-    name           TEXT NOT NULL,
-    sales_stage    TEXT NOT NULL REFERENCES sales_stages(sales_stage),
-    amount         REAL NOT NULL CHECK (amount >= 0),
-    created_at     TEXT NOT NULL,
-    close_date     TEXT NOT NULL
-);
-"""
-CASES_SQL = """\
-CREATE TABLE cases (
-    case_id     TEXT PRIMARY KEY,
-    shop_id     TEXT NOT NULL REFERENCES shops(shop_id),
-    contact_id  TEXT NOT NULL REFERENCES contacts(contact_id),
-    account_id  TEXT REFERENCES accounts(account_id),
-    priority    TEXT NOT NULL CHECK (priority IN ('P1', 'P2', 'P3')),
-    category    TEXT NOT NULL,
-    channel     TEXT NOT NULL,
-    state       TEXT NOT NULL CHECK (state IN ('Open', 'Closed')),
-    status      TEXT NOT NULL CHECK (status IN ('Open_New', 'Open_Assigned', 'Open_Pending Input',
-                                                'Closed_Closed', 'Closed_Rejected', 'Closed_Duplicate')),
-    opened_at   TEXT NOT NULL,
-    resolved_at TEXT,
-    CHECK (substr(status, 1, length(state) + 1) = state || '_')
-);
-"""
-ACTIVITY_SQL = """\
-CREATE TABLE calls (
-    call_id     TEXT PRIMARY KEY,
-    parent_type TEXT NOT NULL CHECK (parent_type IN ('Cases', 'Contacts')),
-    parent_id   TEXT NOT NULL,
-    contact_id  TEXT REFERENCES contacts(contact_id),
-    direction   TEXT NOT NULL CHECK (direction IN ('Inbound', 'Outbound')),
-    status      TEXT NOT NULL CHECK (status IN ('Planned', 'Held', 'Not Held')),
-    date_start  TEXT NOT NULL,
-    duration_s  REAL NOT NULL CHECK (duration_s >= 0)
-);
-CREATE TABLE campaign_log (
-    campaign_id   TEXT NOT NULL REFERENCES campaigns(campaign_id),
-    contact_id    TEXT NOT NULL REFERENCES contacts(contact_id),
-    activity_type TEXT NOT NULL CHECK (activity_type IN ('targeted', 'held_out', 'viewed', 'link')),
-    activity_date TEXT,
-    PRIMARY KEY (campaign_id, contact_id, activity_type)
-);
-"""
-SCHEMA_SQL = GIVEN_SQL + ENTITY_SQL + CASES_SQL + ACTIVITY_SQL
+from crmlab.autograde.tasks.crm_model import TASKS
+from crmlab.labs.crm_db import ACTIVITY_SQL, CASES_SQL, ENTITY_SQL, GIVEN_SQL, SCHEMA_SQL, load_crm
 
 Q_PIPELINE = """
 SELECT o.shop_id, s.currency, o.sales_stage, st.probability,
@@ -123,74 +62,6 @@ SELECT c.campaign_id, c.actual_cost, COALESCE(per.leads, 0) AS leads,
        (COALESCE(per.won_revenue, 0) - c.actual_cost) / c.actual_cost AS roi
 FROM campaigns AS c LEFT JOIN per ON per.campaign_id = c.campaign_id
 """
-
-
-# ---- the loader --------------------------------------------------------------------------------------------
-def _text(values) -> list:
-    """Strings with '' as None."""
-    return [None if (v is None or v == "" or (isinstance(v, float) and np.isnan(v))) else str(v) for v in values]
-
-
-def _when(values) -> list:
-    """Timestamps as 'YYYY-MM-DD HH:MM:SS', NaT as None."""
-    ts = pd.to_datetime(pd.Series(values))
-    return [None if pd.isna(t) else t.strftime("%Y-%m-%d %H:%M:%S") for t in ts]
-
-
-def load_crm(con, world, *, keep_empty: bool = False) -> None:
-    """The lecture's mapping of a world onto the CRM tables (``keep_empty``: the mistake, '' kept as text)."""
-    text = (lambda v: [str(x) for x in v]) if keep_empty else _text
-    w = world
-    con.executemany("INSERT INTO shops VALUES (?, ?, ?)",
-                    zip(w.shops["shop_id"], w.shops["name"], w.shops["currency"], strict=True))
-    c = w.campaigns
-    con.executemany("INSERT INTO campaigns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", zip(
-        c["campaign_id"], c["shop_id"], c["name"], c["campaign_type"], c["channel"], _when(c["start_date"]),
-        _when(c["end_date"]), c["budget"].astype(float), c["actual_cost"].astype(float), strict=True))
-    cu = w.customers
-    b2b = (cu["customer_type"] == "B2B").to_numpy()
-    con.executemany("INSERT INTO accounts VALUES (?, ?, ?)",
-                    zip(cu["customer_id"][b2b], cu["shop_id"][b2b], cu["company"][b2b], strict=True))
-    account = np.where(b2b, cu["customer_id"].to_numpy(dtype=object), None)
-    con.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?)", zip(
-        cu["customer_id"], cu["shop_id"], account, cu["name"], cu["email"], cu["phone"], cu["customer_type"],
-        strict=True))
-    le = w.leads
-    con.executemany("INSERT INTO leads VALUES (?, ?, ?, ?, ?, ?, ?)", zip(
-        le["lead_id"], le["shop_id"], le["source"], le["status"], text(le["campaign_id"]), text(le["customer_id"]),
-        _when(le["created_ts"]), strict=True))
-    op = w.opportunities
-    con.executemany("INSERT INTO opportunities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", zip(
-        op["opportunity_id"], op["shop_id"], text(op["customer_id"]), text(op["lead_id"]), op["name"],
-        op["sales_stage"], op["amount"].astype(float), _when(op["created_ts"]), _when(op["close_date"]), strict=True))
-    t = w.tickets
-    is_b2b = pd.Series(b2b, index=cu["customer_id"].to_numpy())
-    t_acct = np.where(is_b2b.reindex(t["customer_id"].to_numpy()).fillna(False).to_numpy(bool),
-                      t["customer_id"].to_numpy(dtype=object), None)
-    closed = (t["status"] == "closed").to_numpy()
-    con.executemany("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", zip(
-        t["ticket_id"], t["shop_id"], t["customer_id"], t_acct, t["priority"], t["category"], t["channel"],
-        np.where(closed, "Closed", "Open"), np.where(closed, "Closed_Closed", "Open_Assigned"),
-        _when(t["opened_ts"]), _when(t["resolved_ts"]), strict=True))
-    k = w.calls
-    has_case, has_person = (k["ticket_id"] != "").to_numpy(), (k["customer_id"] != "").to_numpy()
-    keep = has_case | has_person
-    k = k[keep]
-    con.executemany("INSERT INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)", zip(
-        k["call_id"], np.where(has_case[keep], "Cases", "Contacts"),
-        np.where(has_case[keep], k["ticket_id"], k["customer_id"]), text(k["customer_id"]),
-        k["direction"].str.capitalize(), np.where(k["talk_s"].to_numpy() > 0, "Held", "Not Held"),
-        _when(k["arrival_ts"]), k["talk_s"].astype(float), strict=True))
-    cc = w.campaign_contacts
-    treated = (cc["group"] == "treatment").to_numpy()
-    sent = _when(cc["sent_ts"])
-    rows = [(cid, cust, "targeted" if tr else "held_out", s) for cid, cust, tr, s in
-            zip(cc["campaign_id"], cc["customer_id"], treated, sent, strict=True)]
-    for flag, kind in (("opened", "viewed"), ("clicked", "link")):
-        m = cc[flag].to_numpy(bool)
-        rows += [(cid, cust, kind, s) for cid, cust, s in
-                 zip(cc["campaign_id"][m], cc["customer_id"][m], np.asarray(sent, dtype=object)[m], strict=True)]
-    con.executemany("INSERT INTO campaign_log VALUES (?, ?, ?, ?)", rows)
 
 
 # ---- tasks 8-9: the holdout ----------------------------------------------------------------------------------
@@ -252,6 +123,14 @@ def _q9_truth(w, dq) -> dict:
 
 
 # ---- SOLUTIONS, TRUTH, MISTAKES ------------------------------------------------------------------------------
+def _load_empty_as_text(con, world) -> None:
+    """Task 4's mistake: the world's empty strings kept as '' text instead of NULL (what a plain str() gives)."""
+    load_crm(con, world)
+    for table, column in (("leads", "campaign_id"), ("leads", "contact_id"), ("opportunities", "account_id"),
+                          ("opportunities", "lead_id"), ("calls", "contact_id")):
+        con.execute(f"UPDATE {table} SET {column} = '' WHERE {column} IS NULL")
+
+
 def _db(w, **kw) -> dict:
     return {"world": w, "schema_sql": SCHEMA_SQL, "load_crm": load_crm, **kw}
 
@@ -292,8 +171,7 @@ MISTAKES = {
     ("q3_test", "no_case_check"): lambda w, dq: {"schema_sql": GIVEN_SQL + ENTITY_SQL + _NO_CASE + ACTIVITY_SQL},
     ("q3_test", "no_foreign_key"): lambda w, dq: {"schema_sql": GIVEN_SQL + _NO_FK + CASES_SQL + ACTIVITY_SQL},
     ("q3_test", "free_stage"): lambda w, dq: {"schema_sql": GIVEN_SQL + _FREE + CASES_SQL + ACTIVITY_SQL},
-    ("q4_test", "empty_as_text"): lambda w, dq: _db(w, load_crm=lambda con, world: load_crm(con, world,
-                                                                                             keep_empty=True)),
+    ("q4_test", "empty_as_text"): lambda w, dq: _db(w, load_crm=_load_empty_as_text),
     ("q5_test", "closed_included"): lambda w, dq: _db(w, q_pipeline=Q_PIPELINE.replace("WHERE st.is_closed = 0", "")),
     ("q5_test", "currencies_mixed"): lambda w, dq: _db(w, q_pipeline="""
         SELECT MIN(o.shop_id) AS shop_id, MIN(s.currency) AS currency, o.sales_stage, st.probability,
