@@ -12,7 +12,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from . import btyd, callcentre, campaigns as camp, identities, latent, lifecycle, sales, service, voice
+from . import btyd, callcentre, campaigns as camp, identities, latent, lifecycle, sales, service, ticket_events, voice
 from .assemble import str_take
 from .config import SimConfig
 from .orders import render_orders
@@ -147,6 +147,14 @@ class BlockParts:
                                       agents=self.ctx.agents, end=end, rng=self._rng("tickets"))
 
     @cached_property
+    def ticket_events(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(ticket_events, truth ticket_events)``: each ticket's status history and its violations."""
+        mult = ticket_events.agent_multipliers(agents=self.ctx.agents, shops=self.ctx.shops,
+                                               rng=stream(self.ctx.config.seed, "ticket_agents"))
+        return ticket_events.make_ticket_events(tickets=self.tickets, multiplier=mult, end=self.ctx.config.end,
+                                                rng=self._rng("ticket_events"))
+
+    @cached_property
     def calls(self) -> pd.DataFrame:
         """Calls before the world-wide queue (no waits, no agents yet)."""
         return callcentre.render_calls(tickets=self.tickets, customers=self.customers, end=self.ctx.config.end,
@@ -191,6 +199,7 @@ FRAMES = {  # a block's frames, in the order simulate_block returns them
     "truth:customers": lambda b: _truth_customers(b.pop, b.hist, b.orders, b.rendered[2], b.ctx.config.end),
     "truth:stage_spells": lambda b: _spells(b.hist, b.ctx.config.end),
     "truth:satisfaction": lambda b: b.sat, "truth:orders": lambda b: b.rendered[2],
+    "observed:ticket_events": lambda b: b.ticket_events[0], "truth:ticket_events": lambda b: b.ticket_events[1],
 }
 
 

@@ -26,6 +26,16 @@ SALES_STAGES = {  # SuiteCRM sales_probability_dom: stage -> probability (%)
     "Negotiation/Review": 80, "Closed Won": 100, "Closed Lost": 0,
 }
 LEAD_STATUSES = ("New", "Assigned", "In Process", "Converted", "Recycled", "Dead")
+# SuiteCRM case statuses (cases.status) and the state machine of lecture 09: (from, to) pairs a case may take;
+# "" is the state before the case exists. ``ticket_events`` rows outside this set are process violations.
+CASE_STATUSES = ("Open_New", "Open_Assigned", "Open_Pending Input", "Closed_Closed", "Closed_Rejected",
+                 "Closed_Duplicate")
+CASE_TRANSITIONS = frozenset({
+    ("", "Open_New"), ("Open_New", "Open_Assigned"), ("Open_New", "Closed_Duplicate"),
+    ("Open_New", "Closed_Rejected"), ("Open_Assigned", "Open_Pending Input"),
+    ("Open_Pending Input", "Open_Assigned"), ("Open_Assigned", "Closed_Closed"),
+    ("Open_Assigned", "Closed_Rejected"), ("Closed_Closed", "Open_Assigned"),
+})
 KANO_ANSWERS = ("like", "must-be", "neutral", "live-with", "dislike")
 SERVQUAL_DIMENSIONS = {  # item number (1-22) -> dimension, Parasuraman, Zeithaml & Berry (1988)
     **{i: "tangibles" for i in range(1, 5)}, **{i: "reliability" for i in range(5, 10)},
@@ -247,6 +257,20 @@ OBSERVED: dict[str, dict[str, Column]] = {
         "created_ts": ("datetime64[s]", "opportunity opened"),
         "close_date": ("datetime64[s]", "actual (closed) or expected (open) close date"),
     },
+    "ticket_events": {
+        "ticket_id": ("str", "FK → tickets.ticket_id"),
+        "seq": ("int64", "1, 2, … within the ticket, in event order"),
+        "event_ts": ("datetime64[s]", "status change; non-decreasing within a ticket. The first event is at "
+                     "tickets.opened_ts, the assignment at or before first_response_ts, the last event of a "
+                     "closed ticket at resolved_ts"),
+        "from_status": ("str", "status before the change (\"\" for the first event)"),
+        "to_status": ("str", "status after it: Open_New | Open_Assigned | Open_Pending Input | Closed_Closed | "
+                      "Closed_Rejected | Closed_Duplicate (SuiteCRM case statuses; the allowed changes are "
+                      "schema.CASE_TRANSITIONS). A reopen (Closed_* → Open_*) exactly when tickets.reopened; the "
+                      "last status is Closed_* exactly when tickets.status is closed"),
+        "agent_id": ("str", "FK → agents.agent_id who made the change (the ticket's owner), or empty (the "
+                     "system opening the case)"),
+    },
 }
 
 TRUTH: dict[str, dict[str, Column]] = {
@@ -304,6 +328,17 @@ TRUTH: dict[str, dict[str, Column]] = {
     "kano_features": {
         "feature": ("str", "feature asked about in kano_answers"),
         "true_category": ("str", "Kano category the answers were drawn from: A | O | M | I | R"),
+    },
+    "ticket_events": {
+        "ticket_id": ("str", "FK → tickets.ticket_id"),
+        "seq": ("int64", "the event's seq in ticket_events"),
+        "valid": ("bool", "(from_status, to_status) is in schema.CASE_TRANSITIONS; a duplicated event's copy is a "
+                  "valid pair that breaks the chain (its from_status is not the status the ticket was in)"),
+        "injected": ("str", "process violation this row carries: \"\" (none) | skip_assign (Open_New → "
+                     "Closed_Closed) | closed_to_pending (a reopen into Open_Pending Input) | pending_to_closed "
+                     "(Open_Pending Input → Closed_Closed) | duplicate (the second copy of an event). ≈ 3–6 % of "
+                     "tickets carry one; P × 3 for one careless agent of the largest queue, × 2 for agents in "
+                     "their first 12 months"),
     },
 }
 
