@@ -14,7 +14,19 @@ from itertools import islice
 import numpy as np
 import pandas as pd
 
-from . import assemble, calendar, callcentre, campaigns as camp, catalog, identities, latent, quality, schema, voice
+from . import (
+    assemble,
+    calendar,
+    callcentre,
+    campaigns as camp,
+    catalog,
+    erp,
+    identities,
+    latent,
+    quality,
+    schema,
+    voice,
+)
 from .blocks import Context, simulate_block
 from .config import BLOCK_SIZE, CROSS_BORDER_LOCALES, SimConfig, make_config
 from .incidents import CATEGORIES
@@ -213,6 +225,9 @@ def _joined(config: SimConfig, *, workers: int, progress: bool) -> tuple[dict, d
     shared = {"shops", "products", "agents", "campaigns"}  # also held by the context: copy, don't mutate
     observed = {k: assemble.render_ids(v, inplace=k not in shared) for k, v in observed.items()}
     truth = {k: assemble.render_ids(v, inplace=True) for k, v in truth.items()}
+    observed["erp_invoices"], truth["erp_issues"] = erp.make_erp(
+        opportunities=observed["opportunities"], shops=observed["shops"], end=config.end,
+        rng=stream(config.seed, "erp"))
     return observed, truth
 
 
@@ -222,8 +237,8 @@ def _world(config: SimConfig, observed: dict, truth: dict):
 
     if config.data_quality:
         observed, truth = quality.apply_data_quality(observed, truth, rng=stream(config.seed, "quality"))
-    observed = {k: assemble.conform(observed.pop(k), schema.OBSERVED[k]) for k in list(observed)}
-    truth = {k: assemble.conform(truth.pop(k), schema.TRUTH[k]) for k in list(truth)}
+    observed = {k: assemble.conform(observed.pop(k), schema.OBSERVED[k]) for k in schema.OBSERVED}  # schema order
+    truth = {k: assemble.conform(truth.pop(k), schema.TRUTH[k]) for k in schema.TRUTH}
     return World(tables=observed, truth=Truth(tables=truth, params=world_params(config)))
 
 

@@ -96,11 +96,22 @@ class LazyBuild:
                                         len(self.ctx.campaigns))
         return engine.costed_campaigns(self.ctx.campaigns, *counts)
 
+    @cached_property
+    def erp(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(erp_invoices, truth erp_issues)`` from every block's opportunities (``erp.make_erp``)."""
+        from . import erp
+
+        return erp.make_erp(opportunities=self.rendered("observed", "opportunities"),
+                            shops=self.rendered("observed", "shops"), end=self.config.end,
+                            rng=stream(self.config.seed, "erp"))
+
     def raw(self, kind: str, name: str) -> pd.DataFrame:
         """Table ``name`` of ``kind`` ("observed" or "truth") before id rendering, as ``engine._joined`` has it."""
         if kind == "observed":
             if name == "campaigns":
                 return self.campaigns
+            if name == "erp_invoices":
+                return self.erp[0]
             if name == "calls":
                 return self.calls
             return getattr(self.ctx, name) if name in SHARED else self.joined(f"observed:{name}")
@@ -112,6 +123,8 @@ class LazyBuild:
             from . import voice
 
             return voice.kano_features_truth()
+        if name == "erp_issues":
+            return self.erp[1]
         df = self.joined(f"truth:{name}")
         return df.assign(person_id=df["customer_id"]) if name == "customers" else df
 

@@ -271,6 +271,20 @@ OBSERVED: dict[str, dict[str, Column]] = {
         "agent_id": ("str", "FK → agents.agent_id who made the change (the ticket's owner), or empty (the "
                      "system opening the case)"),
     },
+    "erp_invoices": {
+        "invoice_id": ("str", "I0000001…, unique, in invoice_date order (the ERP's own numbering)"),
+        "crm_ref": ("str", "the opportunity_id as typed into the ERP's reference field: usually a Closed Won "
+                    "opportunity, but not always (an orphan: a deal not won, or a mistyped id matching nothing)"),
+        "customer_id": ("str", "FK → customers.customer_id of the invoiced account, or empty (a prospect)"),
+        "shop_id": ("str", "FK → shops.shop_id"),
+        "invoice_date": ("datetime64[s]", "invoice day (midnight), on or after the deal's close day, before the "
+                         "horizon; instalments 30 days apart"),
+        "amount": ("float64", "invoiced amount (shop currency, 2 decimals); a deal's 1–3 instalments add up to its "
+                   "amount to the cent unless truth/erp_issues says otherwise"),
+        "currency": ("str", "ISO 4217, the shop's currency"),
+        "status": ("str", "paid | open | cancelled. A cancelled invoice is usually re-issued (a new invoice of the "
+                   "same amount a few days later); one that is not is an issue"),
+    },
 }
 
 TRUTH: dict[str, dict[str, Column]] = {
@@ -340,6 +354,17 @@ TRUTH: dict[str, dict[str, Column]] = {
                      "tickets carry one; P × 3 for one careless agent of the largest queue, × 2 for agents in "
                      "their first 12 months"),
     },
+    "erp_issues": {
+        "crm_ref": ("str", "the won deal's opportunity_id (missing, amount, duplicate, cancelled) or the orphan "
+                    "invoices' crm_ref as typed"),
+        "issue": ("str", "missing (won, never invoiced) | amount (instalments add up to another amount: a discount "
+                  "granted in the ERP only, or a typo) | duplicate (an instalment posted twice, same amount and "
+                  "date) | cancelled (an instalment cancelled, not re-issued) | orphan (crm_ref is not a Closed Won "
+                  "opportunity: a deal not won, or a mistyped id). About 12 % of won deals have one of the first "
+                  "four; orphans ≈ 2.5 per 100 won deals"),
+        "crm_amount": ("float64", "the Closed Won deal's amount in the CRM (NaN for an orphan)"),
+        "erp_amount": ("float64", "sum of the reference's invoices that are not cancelled (0 if none)"),
+    },
 }
 
 # truth/params.json: key -> meaning (dotted keys are nested; a world holds the population keys of its mode).
@@ -381,6 +406,7 @@ ID_FORMATS = {
     "shop_id": ("S", 2), "product_id": ("P", 5), "customer_id": ("C", 7), "order_id": ("O", 8),
     "ticket_id": ("T", 7), "agent_id": ("A", 3), "call_id": ("K", 8), "survey_id": ("V", 7),
     "campaign_id": ("M", 3), "lead_id": ("L", 6), "opportunity_id": ("Y", 6), "person_id": ("H", 7),
+    "invoice_id": ("I", 7),
 }
 
 

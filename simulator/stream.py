@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 from pandas.api.types import union_categoricals
 
-from . import assemble, callcentre, campaigns as camp, engine, schema, summary, voice
+from . import assemble, callcentre, campaigns as camp, engine, erp, schema, summary, voice
 from .blocks import simulate_block
 from .config import CROSS_BORDER_LOCALES, SimConfig
 from .seeding import stream
@@ -116,6 +116,18 @@ def _final(df: pd.DataFrame, key: str, *, inplace: bool = True) -> pd.DataFrame:
                             (schema.OBSERVED if kind == "observed" else schema.TRUTH)[name])
 
 
+WORLD_INPUTS = ("observed:opportunities",)  # block tables kept (small: B2B only) for the world-level tables
+
+
+def world_tables(config: SimConfig, kept: dict[str, list[pa.Table]], *,
+                 shops: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables made from whole finished tables (ERP invoices), from the blocks' kept ``WORLD_INPUTS``."""
+    opportunities = pa.concat_tables(kept["observed:opportunities"], promote_options="permissive").to_pandas()
+    invoices, issues = erp.make_erp(opportunities=opportunities, shops=shops, end=config.end,
+                                    rng=stream(config.seed, "erp"))
+    return {"observed:erp_invoices": invoices, "truth:erp_issues": issues}
+
+
 class _CallSpill:
     """A world's calls, block by block, in an Arrow file beside the output; the queue's columns in memory.
 
@@ -188,6 +200,7 @@ def write_world(path, config: SimConfig, *, format: str = "parquet", force: bool
             offsets = dict.fromkeys(assemble.PRIMARY, 0)
             n_treated = n_redeemed = np.zeros(n_campaigns, dtype=np.int64)
             effect_cols, stats = [], summary.Stats()
+            kept = {key: [] for key in WORLD_INPUTS}
             for block in blocks:
                 for key, table in block.tables.items():
                     table = _globalised(table, block.local_ids[key], offsets)
@@ -195,6 +208,8 @@ def write_world(path, config: SimConfig, *, format: str = "parquet", force: bool
                         spill.add(table, block.queue_input)
                     else:
                         write(key, table)
+                    if key in WORLD_INPUTS:
+                        kept[key].append(table)
                 offsets = {t: offsets[t] + block.rows[t] for t in offsets}
                 n_treated, n_redeemed = n_treated + block.n_treated, n_redeemed + block.n_redeemed
                 effect_cols.append(block.effects)
@@ -204,6 +219,10 @@ def write_world(path, config: SimConfig, *, format: str = "parquet", force: bool
             del effect_cols
             write("observed:campaigns", _final(campaigns, "observed:campaigns"))
             write("truth:campaign_effects", _final(effects, "truth:campaign_effects"))
+            shops = _final(ctx.shops, "observed:shops", inplace=False)
+            for key, df in world_tables(config, kept, shops=shops).items():
+                write(key, _final(df, key))
+            del kept
             hashes = {_file_key(key): f.close() for key, f in files.items()}  # frees their buffers
             pa.default_memory_pool().release_unused()  # … before the queue, the main's peak
             files["observed:calls"] = TableFile(table_file(tmp, "calls", format), format)
