@@ -12,7 +12,19 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from . import btyd, callcentre, campaigns as camp, identities, latent, lifecycle, sales, service, ticket_events, voice
+from . import (
+    btyd,
+    callcentre,
+    campaigns as camp,
+    identities,
+    latent,
+    lifecycle,
+    sales,
+    service,
+    ticket_events,
+    ticket_text,
+    voice,
+)
 from .assemble import str_take
 from .config import SimConfig
 from .orders import render_orders
@@ -155,6 +167,12 @@ class BlockParts:
                                                 rng=self._rng("ticket_events"))
 
     @cached_property
+    def ticket_messages(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(ticket_messages, truth ticket_messages)``: each ticket's first message."""
+        return ticket_text.make_ticket_messages(tickets=self.tickets, customers=self.customers,
+                                                order_items=self.rendered[1], rng=self._rng("ticket_messages"))
+
+    @cached_property
     def calls(self) -> pd.DataFrame:
         """Calls before the world-wide queue (no waits, no agents yet)."""
         return callcentre.render_calls(tickets=self.tickets, customers=self.customers, end=self.ctx.config.end,
@@ -200,6 +218,8 @@ FRAMES = {  # a block's frames, in the order simulate_block returns them
     "truth:stage_spells": lambda b: _spells(b.hist, b.ctx.config.end),
     "truth:satisfaction": lambda b: b.sat, "truth:orders": lambda b: b.rendered[2],
     "observed:ticket_events": lambda b: b.ticket_events[0], "truth:ticket_events": lambda b: b.ticket_events[1],
+    "observed:ticket_messages": lambda b: b.ticket_messages[0],
+    "truth:ticket_messages": lambda b: b.ticket_messages[1],
 }
 
 

@@ -216,11 +216,12 @@ def _joined(config: SimConfig, *, workers: int, progress: bool) -> tuple[dict, d
                 "tickets": joined["observed:tickets"], "agents": ctx.agents, "calls": calls,
                 "surveys": joined["observed:surveys"], "kano_answers": joined["observed:kano_answers"],
                 "campaigns": campaigns, "campaign_contacts": contacts, "leads": joined["observed:leads"],
-                "opportunities": joined["observed:opportunities"], "ticket_events": joined["observed:ticket_events"]}
+                "opportunities": joined["observed:opportunities"], "ticket_events": joined["observed:ticket_events"],
+                "ticket_messages": joined["observed:ticket_messages"]}
     truth = {"customers": joined["truth:customers"], "stage_spells": joined["truth:stage_spells"],
              "satisfaction": joined["truth:satisfaction"], "orders": joined["truth:orders"],
              "campaign_effects": effects, "kano_features": voice.kano_features_truth(),
-             "ticket_events": joined["truth:ticket_events"]}
+             "ticket_events": joined["truth:ticket_events"], "ticket_messages": joined["truth:ticket_messages"]}
     truth["customers"]["person_id"] = truth["customers"]["customer_id"]
     shared = {"shops", "products", "agents", "campaigns"}  # also held by the context: copy, don't mutate
     observed = {k: assemble.render_ids(v, inplace=k not in shared) for k, v in observed.items()}

@@ -271,6 +271,15 @@ OBSERVED: dict[str, dict[str, Column]] = {
         "agent_id": ("str", "FK → agents.agent_id who made the change (the ticket's owner), or empty (the "
                      "system opening the case)"),
     },
+    "ticket_messages": {
+        "ticket_id": ("str", "FK → tickets.ticket_id (one message per ticket: the customer's first)"),
+        "sent_ts": ("datetime64[s]", "message received (= tickets.opened_ts)"),
+        "language": ("str", "zh | en | de | fr | ja: the customer's locale's language"),
+        "subject": ("str", "subject line; often generic (\"My order\", \"我的订单\")"),
+        "body": ("str", "message text from category-specific phrases (simulator/data/ticket_text_*.py) with "
+                 "realistic overlap: ≈ 35 % also borrow a phrase of a related category (truth/ticket_messages."
+                 "ambiguous), ≈ 7 % are short and vague. The category to predict is tickets.category"),
+    },
     "erp_invoices": {
         "invoice_id": ("str", "I0000001…, unique, in invoice_date order (the ERP's own numbering)"),
         "crm_ref": ("str", "the opportunity_id as typed into the ERP's reference field: usually a Closed Won "
@@ -353,6 +362,11 @@ TRUTH: dict[str, dict[str, Column]] = {
                      "(Open_Pending Input → Closed_Closed) | duplicate (the second copy of an event). ≈ 3–6 % of "
                      "tickets carry one; P × 3 for one careless agent of the largest queue, × 2 for agents in "
                      "their first 12 months"),
+    },
+    "ticket_messages": {
+        "ticket_id": ("str", "FK → tickets.ticket_id"),
+        "ambiguous": ("bool", "the body also holds a phrase of another category (RELATED in simulator/ticket_text.py)"),
+        "vague": ("bool", "the message says nothing about the problem (a short generic text)"),
     },
     "erp_issues": {
         "crm_ref": ("str", "the won deal's opportunity_id (missing, amount, duplicate, cancelled) or the orphan "
