@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
+import linecache
 
 import pytest
 from crmlab.autograde.observe import local_observer
@@ -18,6 +20,7 @@ MIN_CAUGHT = 0.80
 MAX_MUTANTS = 80  # per lecture, a fixed sample across every site of every solution cell
 SEED = 5
 OBSERVER = local_observer()  # Observed answers (SQL constraints) are run, not assumed
+_CELLS = itertools.count()
 
 
 def _meta(cell) -> dict:
@@ -40,10 +43,14 @@ def world_pair():
 
 
 def _quiet_exec(source: str, ns: dict) -> bool:
-    """Run ``source`` in ``ns`` with its output swallowed; ``False`` if it raised."""
+    """Run ``source`` in ``ns`` with its output swallowed; ``False`` if it raised. The source is registered in
+    ``linecache`` as IPython registers a cell's, so ``inspect.getsource`` finds a function it defines (a task that
+    records a function's source for the grader to run)."""
+    name = f"<cell-{next(_CELLS)}>"
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            run_with_limit(lambda: exec(compile(source, "<cell>", "exec"), ns))
+            run_with_limit(lambda: exec(compile(source, name, "exec"), ns))
         return True
     except Exception:  # noqa: BLE001 - a mutant may raise anything; that is a caught mutant
         return False
