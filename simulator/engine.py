@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import (
+    activities,
     assemble,
     calendar,
     callcentre,
@@ -229,6 +230,9 @@ def _joined(config: SimConfig, *, workers: int, progress: bool) -> tuple[dict, d
     observed["erp_invoices"], truth["erp_issues"] = erp.make_erp(
         opportunities=observed["opportunities"], shops=observed["shops"], end=config.end,
         rng=stream(config.seed, "erp"))
+    observed["activities"] = activities.make_activities(
+        leads=observed["leads"], opportunities=observed["opportunities"], shops=observed["shops"], pools=ctx.pools,
+        end=config.end, rng=stream(config.seed, "activities"))
     return observed, truth
 
 

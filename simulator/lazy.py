@@ -105,6 +105,16 @@ class LazyBuild:
                             shops=self.rendered("observed", "shops"), end=self.config.end,
                             rng=stream(self.config.seed, "erp"))
 
+    @cached_property
+    def activities(self) -> pd.DataFrame:
+        """Sales activities from every block's leads and opportunities (``activities.make_activities``)."""
+        from . import activities
+
+        return activities.make_activities(leads=self.rendered("observed", "leads"),
+                                          opportunities=self.rendered("observed", "opportunities"),
+                                          shops=self.rendered("observed", "shops"), pools=self.ctx.pools,
+                                          end=self.config.end, rng=stream(self.config.seed, "activities"))
+
     def raw(self, kind: str, name: str) -> pd.DataFrame:
         """Table ``name`` of ``kind`` ("observed" or "truth") before id rendering, as ``engine._joined`` has it."""
         if kind == "observed":
@@ -112,6 +122,8 @@ class LazyBuild:
                 return self.campaigns
             if name == "erp_invoices":
                 return self.erp[0]
+            if name == "activities":
+                return self.activities
             if name == "calls":
                 return self.calls
             return getattr(self.ctx, name) if name in SHARED else self.joined(f"observed:{name}")

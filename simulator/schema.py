@@ -294,6 +294,26 @@ OBSERVED: dict[str, dict[str, Column]] = {
         "status": ("str", "paid | open | cancelled. A cancelled invoice is usually re-issued (a new invoice of the "
                    "same amount a few days later); one that is not is an issue"),
     },
+    "activities": {
+        "activity_id": ("str", "E0000001…, unique, in date_start order"),
+        "activity_type": ("str", "Call | Meeting | Task | Email | Note"),
+        "parent_type": ("str", "Leads | Opportunities | Accounts | Contacts: the table parent_id points into "
+                        "(SuiteCRM's polymorphic parent)"),
+        "parent_id": ("str", "polymorphic key: leads.lead_id (Leads), opportunities.opportunity_id (Opportunities), "
+                      "customers.customer_id (Accounts: the B2B account; Contacts: its contact person, the "
+                      "customer record's name)"),
+        "shop_id": ("str", "FK → shops.shop_id (the parent's shop)"),
+        "subject": ("str", "subject line (Chinese for domestic shops, English for cross-border ones); an "
+                    "opportunity's activity names the sales stage it was in then"),
+        "date_start": ("datetime64[s]", "start, inside the parent's life (a lead: creation to conversion, or a few "
+                       "weeks if closed unconverted; an opportunity: creation to close_date; an account: "
+                       "conversion to the horizon); a Planned next step of an open lead or opportunity falls in "
+                       "the 14 days after the horizon, every other activity before it"),
+        "status": ("str", "Planned (after the horizon) | Held | Not Held (calls and meetings) | Completed "
+                   "(tasks, e-mails, notes)"),
+        "assigned_user": ("str", "sales rep's name (a team of 3–5 per shop; a parent's activities mostly by one "
+                          "owner)"),
+    },
 }
 
 TRUTH: dict[str, dict[str, Column]] = {
@@ -420,7 +440,7 @@ ID_FORMATS = {
     "shop_id": ("S", 2), "product_id": ("P", 5), "customer_id": ("C", 7), "order_id": ("O", 8),
     "ticket_id": ("T", 7), "agent_id": ("A", 3), "call_id": ("K", 8), "survey_id": ("V", 7),
     "campaign_id": ("M", 3), "lead_id": ("L", 6), "opportunity_id": ("Y", 6), "person_id": ("H", 7),
-    "invoice_id": ("I", 7),
+    "invoice_id": ("I", 7), "activity_id": ("E", 7),
 }
 
 

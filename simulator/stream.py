@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 from pandas.api.types import union_categoricals
 
-from . import assemble, callcentre, campaigns as camp, engine, erp, schema, summary, voice
+from . import activities, assemble, callcentre, campaigns as camp, engine, erp, schema, summary, voice
 from .blocks import simulate_block
 from .config import CROSS_BORDER_LOCALES, SimConfig
 from .seeding import stream
@@ -116,16 +116,20 @@ def _final(df: pd.DataFrame, key: str, *, inplace: bool = True) -> pd.DataFrame:
                             (schema.OBSERVED if kind == "observed" else schema.TRUTH)[name])
 
 
-WORLD_INPUTS = ("observed:opportunities",)  # block tables kept (small: B2B only) for the world-level tables
+WORLD_INPUTS = ("observed:leads", "observed:opportunities")  # block tables kept (small: B2B only) for the
+# world-level tables
 
 
-def world_tables(config: SimConfig, kept: dict[str, list[pa.Table]], *,
-                 shops: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The tables made from whole finished tables (ERP invoices), from the blocks' kept ``WORLD_INPUTS``."""
-    opportunities = pa.concat_tables(kept["observed:opportunities"], promote_options="permissive").to_pandas()
+def world_tables(config: SimConfig, kept: dict[str, list[pa.Table]], *, shops: pd.DataFrame,
+                 pools) -> dict[str, pd.DataFrame]:
+    """The tables made from whole finished tables (ERP invoices, activities), from the kept ``WORLD_INPUTS``."""
+    leads, opportunities = (pa.concat_tables(kept[key], promote_options="permissive").to_pandas()
+                            for key in WORLD_INPUTS)
     invoices, issues = erp.make_erp(opportunities=opportunities, shops=shops, end=config.end,
                                     rng=stream(config.seed, "erp"))
-    return {"observed:erp_invoices": invoices, "truth:erp_issues": issues}
+    acts = activities.make_activities(leads=leads, opportunities=opportunities, shops=shops, pools=pools,
+                                      end=config.end, rng=stream(config.seed, "activities"))
+    return {"observed:erp_invoices": invoices, "truth:erp_issues": issues, "observed:activities": acts}
 
 
 class _CallSpill:
@@ -220,7 +224,7 @@ def write_world(path, config: SimConfig, *, format: str = "parquet", force: bool
             write("observed:campaigns", _final(campaigns, "observed:campaigns"))
             write("truth:campaign_effects", _final(effects, "truth:campaign_effects"))
             shops = _final(ctx.shops, "observed:shops", inplace=False)
-            for key, df in world_tables(config, kept, shops=shops).items():
+            for key, df in world_tables(config, kept, shops=shops, pools=ctx.pools).items():
                 write(key, _final(df, key))
             del kept
             hashes = {_file_key(key): f.close() for key, f in files.items()}  # frees their buffers
