@@ -14,7 +14,10 @@ keeps its result for the next table. What each table needs:
   the weekly lifecycle of every block (most of the cost);
 * ``customers`` (and, with ``data_quality``, ``orders``): the identities too; ``tickets``, ``calls``,
   ``surveys``, ``kano_answers``, ``leads``, ``opportunities``, ``campaign_contacts``: their own step on
-  top; ``campaigns`` and truth ``campaign_effects``: the contacts and orders of every block.
+  top; ``ticket_events`` and ``ticket_messages`` (and their truth): the tickets' step and their own;
+  ``campaigns`` and truth ``campaign_effects``: the contacts and orders of every block; ``erp_invoices``
+  (truth ``erp_issues``) and ``activities``: the opportunities (and leads) of every block, then their own
+  world-level step.
 
 The byte-identity is asserted table by table, each asked for first in a fresh lazy world, in
 ``tests/simulator/test_lazy.py``.

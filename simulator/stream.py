@@ -10,7 +10,9 @@ world stays small until the end:
   and only the columns the queue reads (``QUEUE_COLUMNS``) are kept; queued at the end, the queue's
   columns put in place, then written;
 * campaigns: treated contacts and redeemed orders per campaign are counted block by block;
-* campaign effects: the five narrow contact columns ``campaigns.effects`` averages are kept.
+* campaign effects: the five narrow contact columns ``campaigns.effects`` averages are kept;
+* ERP invoices and activities: the finished leads and opportunities (B2B only, a small share of the rows)
+  are kept and the two tables made from them at the end (``WORLD_INPUTS``, :func:`world_tables`).
 
 The files are byte-identical to ``simulate(...).save(path)`` with the same arguments, for any ``workers``.
 """
