@@ -6,22 +6,22 @@ runs the recorded SQL itself on a fresh database (:mod:`autograde.observe`, prob
 :func:`~autograde.tasks.probes.refused_after_rows`) and sees valid rows go in and bad ones refused. The load and
 the reports (tasks 4–7) are graded as values recomputed from the student's own world: each test cell builds a
 fresh database from the student's schema and ``load_crm`` (foreign keys on) and runs their query read-only.
-Tasks 8 and 9 are graded against the simulator's hidden truth (``truth.campaign_effects``): the campaign's
-incremental buyers, within four standard errors of the student's own estimate.
+Tasks 8 and 9 (:mod:`autograde.tasks.crm_model_lift`) are graded against the simulator's hidden truth
+(``truth.campaign_effects``): the campaigns' incremental buyers.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 from crmlab.autograde.observe import Probe
 from crmlab.labs.crm_db import GIVEN_SQL, connect  # noqa: F401 - GIVEN_SQL: the tables notebook 07 gives
 
-from . import Mistake, Task, crm_model_examples as ex, fail, hints_for, matching, number, passed, tasks_of
-from .rules import Close, Equal, Frame, Observed, Rule, _numeric
+from . import Mistake, Task, crm_model_examples as ex, fail, hints_for, matching, passed, require_columns, tasks_of
+from .crm_model_lift import q8, q9
+from .crm_sql import build, build_error, result_frame, run_query
+from .rules import Close, Equal, Frame, Observed
 
 STAGES = ("Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
           "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost")
@@ -44,104 +44,6 @@ DETAILS = (  # task 4: what a correct load gives, one number each (SQL on the lo
 PIPELINE_COLUMNS = ["shop_id", "currency", "sales_stage", "probability", "n", "amount", "weighted"]
 FUNNEL_COLUMNS = ["lead_source", "leads", "closed", "with_opportunity", "won", "conversion"]
 ROI_COLUMNS = ["campaign_id", "actual_cost", "leads", "won_revenue", "cpl", "roi"]
-LIFT_COLUMNS = ["campaign_type", "campaigns", "treated", "attributed_rate", "incremental_rate"]
-Z = 4.0  # tasks 8-9: within four standard errors of the truth (recovery study: measured.json)
-RATIO = 0.5  # ... and at most half as far from it as the report's attributed figure
-
-
-@dataclass(frozen=True)
-class NearTruth(Rule):
-    """An estimate graded against the truth in two parts: each value within ``z`` standard errors of the truth,
-    and, weighted over the values, at most ``ratio`` as far from the truth as the campaign report's own figure
-    (a holdout estimate must beat the attribution it corrects, not merely sit in a wide band). The grader's
-    expected value is ``{"truth", "se", "report", "weight"}``, the standard errors those of the student's own
-    estimator and the report's figure recomputed from their data."""
-
-    z: float = Z
-    ratio: float = RATIO
-
-    def judge(self, actual, want) -> str | None:
-        a = _numeric(actual)
-        t, se = np.asarray(want["truth"], dtype=float), np.asarray(want["se"], dtype=float)
-        report, weight = np.asarray(want["report"], dtype=float), np.asarray(want["weight"], dtype=float)
-        if a is None:
-            return "类型不对 wrong type: a number or a list of numbers is expected"
-        if a.shape != t.shape:
-            return "形状不对 wrong shape (one value per campaign type of your data)"
-        if not np.isfinite(a).all():
-            return "不是有限数 not finite"
-        if float((weight * np.abs(a - t)).sum()) > self.ratio * float((weight * np.abs(report - t)).sum()):
-            return "没有比报表的归因更接近真实值 not closer to the true effect than the report's attribution"
-        off = np.abs(a - t) / se
-        if (off <= self.z).all():
-            return None
-        return ("离模拟器保存的真实值较远 far from the true effect kept by the simulator" if (off > 3 * self.z).any()
-                else "超出真实值的容差 outside the tolerance around the true effect")
-
-
-# ---- the database the grader's and the student's checks build ----------------------------------------------
-_BUILT: dict = {}
-
-
-def build(world, schema_sql: str, load_crm) -> sqlite3.Connection:
-    """A fresh in-memory CRM database: ``schema_sql``, then ``load_crm(con, world)`` (cached for the last
-    world, schema and loader, so several test cells share one load); ``None`` if either fails."""
-    key = (id(world), schema_sql, load_crm)
-    if key in _BUILT:
-        return _BUILT[key][1]
-    con = connect()
-    try:
-        con.executescript(schema_sql)
-        load_crm(con, world)
-        con.commit()
-    except (sqlite3.Error, TypeError, ValueError) as err:  # a broken schema or load: nothing to grade
-        con.close()
-        _BUILT.clear()
-        _BUILT["error"] = err
-        return None
-    _BUILT.clear()
-    _BUILT[key] = (world, con)
-    return con
-
-
-def build_error() -> Exception | None:
-    """Why the last :func:`build` gave nothing (``None`` if it did not fail)."""
-    return _BUILT.get("error")
-
-
-def run_query(con: sqlite3.Connection | None, query: str, *, name: str) -> pd.DataFrame | None:
-    """``query`` run read-only (``PRAGMA query_only``): a report must not change the data."""
-    if con is None:
-        return None
-    if not isinstance(query, str):
-        fail(f"{name} 应是一条 SQL 字符串 a SQL string（got {type(query).__name__}）")
-    con.execute("PRAGMA query_only = ON")
-    try:
-        return pd.read_sql_query(query, con)
-    except Exception as err:  # noqa: BLE001 - pandas wraps sqlite errors in its own
-        fail(f"{name} 运行出错 fails: {err}")
-    finally:
-        con.execute("PRAGMA query_only = OFF")
-
-
-def _frame(df, columns) -> pd.DataFrame | None:
-    """The named columns of a result as floats or strings (missing ones are reported by the grader's rule)."""
-    if not isinstance(df, pd.DataFrame):
-        return None
-    out = {}
-    for c in columns:
-        if c in df.columns:
-            col = df[c]
-            numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
-            out[c] = (pd.to_numeric(col, errors="coerce").to_numpy(dtype=float) if numeric or col.isna().all()
-                      else col.astype(str).to_numpy(dtype=object))
-    return pd.DataFrame(out)
-
-
-def _require(df, columns, name):
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        fail(f"{name} 缺少列 missing column(s) {missing}；现有列 you have {list(df.columns)}")
 
 
 # ---- tasks 1-2: the general model; contact activities and business functions ------------------------------
@@ -324,7 +226,7 @@ PIPE_MIXED = Mistake("currencies_mixed", "不同网店的金额币种不同，�
 
 def _pipe_produce(world, schema_sql, load_crm, q_pipeline) -> dict:
     df = run_query(build(world, schema_sql, load_crm), q_pipeline, name="Q_PIPELINE")
-    return {"pipeline": _frame(df, PIPELINE_COLUMNS)}
+    return {"pipeline": result_frame(df, PIPELINE_COLUMNS)}
 
 
 def check_pipeline(world, schema_sql, load_crm, q_pipeline) -> None:
@@ -335,7 +237,7 @@ def check_pipeline(world, schema_sql, load_crm, q_pipeline) -> None:
     oid, stage, amount = ex.PIPE_SECOND_SHOP
     _opp(con, oid, stage, amount, shop="S2")
     df = run_query(con, q_pipeline, name="Q_PIPELINE")
-    _require(df, PIPELINE_COLUMNS, "Q_PIPELINE 的结果")
+    require_columns(df, PIPELINE_COLUMNS, name="Q_PIPELINE 的结果")
     mine = df[df["shop_id"] == "S1"]
     if set(mine["sales_stage"]) & {"Closed Won", "Closed Lost"}:
         PIPE_CLOSED.fail()
@@ -367,7 +269,7 @@ FANOUT = ("一条线索可能有几个商机（例子里 F1 有两个）：LEFT 
 
 def _funnel_produce(world, schema_sql, load_crm, q_funnel) -> dict:
     df = run_query(build(world, schema_sql, load_crm), q_funnel, name="Q_FUNNEL")
-    return {"funnel": _frame(df, FUNNEL_COLUMNS)}
+    return {"funnel": result_frame(df, FUNNEL_COLUMNS)}
 
 
 def check_funnel(world, schema_sql, load_crm, q_funnel) -> None:
@@ -380,7 +282,7 @@ def check_funnel(world, schema_sql, load_crm, q_funnel) -> None:
     for oid, lid, stage in ex.FUNNEL_OPPS:
         _opp(con, oid, stage, 1000.0, lead=lid)
     df = run_query(con, q_funnel, name="Q_FUNNEL")
-    _require(df, FUNNEL_COLUMNS, "Q_FUNNEL 的结果")
+    require_columns(df, FUNNEL_COLUMNS, name="Q_FUNNEL 的结果")
     got = {r.lead_source: (int(r.leads), int(r.closed), int(r.with_opportunity), int(r.won),
                            round(float(r.conversion), 10)) for r in df.itertuples()}
     if got != ex.FUNNEL_WANT:
@@ -409,7 +311,7 @@ ROI_NOT_WON = Mistake("not_won", "活动带来的收入只算**赢单** (Closed 
 
 def _roi_produce(world, schema_sql, load_crm, q_campaign_roi) -> dict:
     df = run_query(build(world, schema_sql, load_crm), q_campaign_roi, name="Q_CAMPAIGN_ROI")
-    return {"roi": _frame(df, ROI_COLUMNS)}
+    return {"roi": result_frame(df, ROI_COLUMNS)}
 
 
 def check_roi(world, schema_sql, load_crm, q_campaign_roi) -> None:
@@ -427,7 +329,7 @@ def check_roi(world, schema_sql, load_crm, q_campaign_roi) -> None:
             _opp(con, f"{cid}-W{i}", "Closed Won", amount, lead=f"{cid}-{i}")
     _opp(con, "R1-L", "Closed Lost", ex.ROI_LOST, lead="R1-7")
     df = run_query(con, q_campaign_roi, name="Q_CAMPAIGN_ROI")
-    _require(df, ROI_COLUMNS, "Q_CAMPAIGN_ROI 的结果")
+    require_columns(df, ROI_COLUMNS, name="Q_CAMPAIGN_ROI 的结果")
     if "R2" not in set(df["campaign_id"]):
         ROI_DROPPED.fail()
     got = {r.campaign_id: (int(r.leads), float(r.won_revenue), None if pd.isna(r.cpl) else float(r.cpl),
@@ -450,105 +352,6 @@ q7 = Task("q7_test", 2, "任务 7 活动 ROI 与单条线索成本 Q_CAMPAIGN_RO
                  "cpl = actual_cost / NULLIF(leads, 0)；roi = (won_revenue − actual_cost) / actual_cost；"
                  "没有线索的活动 won_revenue 用 COALESCE(…, 0)。"))
 
-
-# ---- tasks 8-9: what the campaign report claims and what the holdout shows (graded against the truth) ------
-def lift_inputs(world) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The inputs of tasks 8–9: ``campaign_contacts`` and ``campaigns`` of the student's world."""
-    return world.campaign_contacts, world.campaigns
-
-
-def _lift_example() -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows = []
-    for cid, _, n_t, x_t, n_c, x_c in ex.LIFT_CAMPAIGNS:
-        rows += [(cid, f"{cid}{i}", "treatment", i < x_t) for i in range(n_t)]
-        rows += [(cid, f"{cid}c{i}", "control", i < x_c) for i in range(n_c)]
-    contacts = pd.DataFrame(rows, columns=["campaign_id", "customer_id", "group", "converted"])
-    campaigns = pd.DataFrame([(c[0], c[1]) for c in ex.LIFT_CAMPAIGNS], columns=["campaign_id", "campaign_type"])
-    return contacts, campaigns
-
-
-LIFT_ATTRIBUTED = Mistake("attributed", "incremental_rate 不是处理组的购买率：处理组里本来就会买的人也会用券，"
-                                        "CRM 报表把他们都记在活动名下。增量 = 处理组购买率 − 对照组购买率。")
-LIFT_PLAIN = ("同一类型的几个活动要按处理组人数加权：Σ n_T (p_T − p_C) / Σ n_T，"
-              "不是各活动差值的简单平均。")
-
-
-def _lift_produce(world, incremental_by_type) -> dict:
-    table = incremental_by_type(*lift_inputs(world))
-    if isinstance(table, pd.DataFrame) and "campaign_type" in table.columns:
-        table = table.sort_values("campaign_type")
-    df = _frame(table, LIFT_COLUMNS)
-    inc = df["incremental_rate"].tolist() if df is not None and "incremental_rate" in df else None
-    return {"table": df.drop(columns=["incremental_rate"], errors="ignore") if df is not None else None,
-            "incremental": inc}
-
-
-def check_lift(world, incremental_by_type) -> None:
-    """Task 8: two campaigns of one type with holdouts (and one without): 0.125 attributed, 0.0175 incremental."""
-    table = incremental_by_type(*_lift_example())
-    _require(table, LIFT_COLUMNS, "incremental_by_type 的结果")
-    if len(table) != 1:
-        fail(f"例子只有一个活动类型，应返回 1 行，你的有 {len(table)} 行。")
-    r = table.iloc[0]
-    got = (int(r["campaigns"]), int(r["treated"]), round(float(r["attributed_rate"]), 10),
-           round(float(r["incremental_rate"]), 10))
-    if abs(got[3] - got[2]) < 1e-9:
-        LIFT_ATTRIBUTED.fail()
-    if abs(got[3] - ex.LIFT_PLAIN_MEAN) < 1e-9:
-        fail(LIFT_PLAIN)
-    if got != ex.LIFT_WANT:
-        fail(f"例子（活动 A、B 有对照组，C 没有）应为 {ex.LIFT_WANT}"
-             f"（campaigns, treated, attributed_rate, incremental_rate），你的是 {got}。")
-    mine = incremental_by_type(*lift_inputs(world))
-    _require(mine, LIFT_COLUMNS, "你的数据上的结果")
-    if mine["campaign_type"].duplicated().any():
-        fail("每个活动类型一行。")
-    passed("任务 8 incremental_by_type")
-
-
-q8 = Task("q8_test", 2, "任务 8 活动的归因与增量 incremental_by_type",
-          {"table": Frame(key=("campaign_type",), columns=tuple(LIFT_COLUMNS[:-1]), rtol=1e-9,
-                          reason="counts and the attributed rate from your contacts: exact"),
-           "incremental": NearTruth(reason="graded against the true effect (truth.campaign_effects, the realised "
-                                           "sample effect of each campaign, weighted like the estimate): "
-                                           "within four standard errors of your own estimate, and, weighted "
-                                           "by the treated, at most half as far from it as the attributed "
-                                           "rate; the recovery study is in measured.json")},
-          _lift_produce, check_lift, (LIFT_ATTRIBUTED,),
-          hints=("先按 campaign_id 与 group 汇总：每个活动处理组、对照组各有多少人、多少人买了。",
-                 "只保留两组都有人的活动；p_T − p_C 是这个活动的增量购买率。",
-                 "同类型的活动按处理组人数 n_T 加权：Σ n_T (p_T − p_C) / Σ"
-                 " n_T；attributed_rate = Σ 处理组购买人数 / Σ n_T。"))
-
-
-SHARE_INVERTED = Mistake("inverted", "份额 = 增量购买人数 ÷ 归因购买人数（处理组里买了的人），应在 0 和 1 附近，"
-                                     "不是反过来。")
-
-
-def _share_produce(world, incremental_share) -> dict:
-    return {"share": number(incremental_share(*lift_inputs(world)), name="incremental_share 的结果")}
-
-
-def check_share(world, incremental_share) -> None:
-    """Task 9: the example's campaigns: 7 incremental buyers of the 50 the report credits."""
-    got = number(incremental_share(*_lift_example()), name="incremental_share 的结果")
-    if abs(got - 1 / ex.SHARE_WANT) < 1e-9:
-        SHARE_INVERTED.fail()
-    if abs(got - ex.SHARE_WANT) > 1e-9:
-        fail(f"例子（A、B 有对照组）：增量 100·0.04 + 300·0.01 = 7 人，归因 50 人，份额应为 0.14，你的是 {got}。")
-    number(incremental_share(*lift_inputs(world)), name="你的数据上的结果")
-    passed("任务 9 incremental_share")
-
-
-q9 = Task("q9_test", 2, "任务 9 报表里的“活动带来的购买”有多少是真的 incremental_share",
-          {"share": NearTruth(reason="graded against the truth: incremental buyers Σ n_T × the true sample effect "
-                                     "(truth.campaign_effects) over the buyers the report credits, within four "
-                                     "standard errors of your own estimate and at most half as far from it as the "
-                                     "report's share of 1 (recovery study: measured.json)")},
-          _share_produce, check_share, (SHARE_INVERTED,),
-          hints=("归因购买人数：处理组里买了的人数（只数有对照组的活动）。",
-                 "增量购买人数：每个活动 n_T × (p_T − p_C)，再对活动求和。",
-                 "份额 = 增量购买人数之和 ÷ 归因购买人数之和。"))
 
 TASKS = tasks_of(q1, q2, q3, q4, q5, q6, q7, q8, q9)
 hint = hints_for(TASKS)

@@ -115,3 +115,4 @@ LIFT_CAMPAIGNS = [("A", "cross_sell", 100, 20, 50, 8), ("B", "cross_sell", 300, 
 LIFT_WANT = (2, 400, 0.125, 0.0175)  # campaigns, treated, attributed_rate, incremental_rate
 LIFT_PLAIN_MEAN = 0.025
 SHARE_WANT = 7.0 / 50.0  # task 9 on the same campaigns: incremental buyers 4 + 3 = 7 of 50 attributed
+SHARE_PLAIN_MEAN = (4.0 / 20.0 + 3.0 / 30.0) / 2  # the mean of the campaigns' own shares: 0.15, not 0.14

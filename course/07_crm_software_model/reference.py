@@ -8,16 +8,18 @@ grader calls :func:`expected` with the student's FULL world. Never copied into `
 * q3 — the DDL: the same for everyone, so graded by observed behaviour (``Observed``): valid rows accepted,
   the four groups of bad statements refused. Its "recovery study" in measured.json only confirms that the
   reference DDL behaves so (it does not depend on the seed).
-* q8, q9 — graded against the truth: ``truth.campaign_effects.sample_ate_conversion`` (the realised mean of
-  Y(1) − Y(0) over each campaign's contacts; the difference in means of a randomised holdout is unbiased for
-  it). The tolerance is four standard errors of the student's own estimator, computed here from their data
-  (binomial variance at the campaign's pooled rate with one pseudo-buyer and one pseudo-non-buyer, so a
-  campaign with no buyer has no zero variance). Exploration on seeds 0–24: 125 campaign-type estimates with
-  z-scores of sd 0.96 and |z| ≤ 2.9; the share of task 9 within 1.9 SE. Four SE alone is a wide band: the
-  report's attributed rate (the declared mistake) stays within it on 6 of 10 worlds of 3,000 customers and
-  comes within 4.3 SE on one of 20 default worlds. So the rule has a second part the proxy must lose: weighted
-  by the treated, the estimate must be at most half as far from the truth as the attributed rate (the
-  attribution fails it by construction, the holdout estimate is a fraction of the gap away).
+* q8, q9 — recomputed exactly from the student's data (a typed-in number cannot pass: the true share varies
+  little between seeds and four SE is wide) and graded against the truth,
+  ``truth.campaign_effects.sample_ate_conversion`` (the realised mean of Y(1) − Y(0) over each campaign's
+  contacts; the difference in means of a randomised holdout is unbiased for it). The tolerance is four
+  standard errors of the student's own estimator, computed here from their data (binomial variance at the
+  campaign's pooled rate with one pseudo-buyer and one pseudo-non-buyer, so a campaign with no buyer has no
+  zero variance). Exploration on seeds 0–24: 125 campaign-type estimates with z-scores of sd 0.96 and
+  |z| ≤ 2.9; the share of task 9 within 1.9 SE. Four SE alone is a wide band: the report's attributed rate
+  (the declared mistake) stays within it on 6 of 10 worlds of 3,000 customers and comes within 4.3 SE on one
+  of 20 default worlds. So the rule has a second part the proxy must lose: weighted by the treated, the
+  estimate must be at most half as far from the truth as the attributed rate (the attribution fails it by
+  construction, the holdout estimate is a fraction of the gap away).
 """
 
 from __future__ import annotations
@@ -203,8 +205,6 @@ FIGURES = {
     "open_opps": Figure(_fig_open_share, "share of opportunities still open at the horizon"),
     "share_true": Figure(lambda w, dq: _q9_truth(w, dq)["share"]["truth"],
                          "q9: true incremental buyers over the buyers the campaign report credits"),
-    "share_est": Figure(lambda w, dq: incremental_share(w.campaign_contacts, w.campaigns),
-                        "q9: the holdout estimate of the same share"),
     "attributed_rate": Figure(lambda w, dq: float(_arms(w.campaign_contacts, w.campaigns)
                                                   .pipe(lambda a: a["x_t"].sum() / a["n_t"].sum())),
                               "treated contacts who bought in the window (what the report credits)"),
