@@ -90,7 +90,7 @@ def refused_after_rows(state: str, _unused: str, data_dir: str, args: dict) -> s
 TOKEN = "{id}"  # in a statement or query of the probe: replaced by a fresh random id the artefact cannot know
 
 
-def _strict(conn: sqlite3.Connection) -> None:
+def strict(conn: sqlite3.Connection) -> None:
     """Refuse ``ATTACH``, ``DETACH`` and every ``PRAGMA`` (``writable_schema`` could forge the schema)."""
     deny = {sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH, sqlite3.SQLITE_PRAGMA}
     conn.set_authorizer(lambda action, *_: sqlite3.SQLITE_DENY if action in deny else sqlite3.SQLITE_OK)
@@ -103,7 +103,7 @@ def setup_then_script(artefact: str, state: str, data_dir: str, args: dict) -> N
     try:
         conn.executescript(args["setup"])
         conn.commit()
-        _strict(conn)
+        strict(conn)
         with open(artefact, encoding="utf-8") as fh:
             conn.executescript(fh.read())
         conn.commit()
@@ -152,7 +152,7 @@ def rows_after(state: str, _unused: str, data_dir: str, args: dict):
         conn.close()
 
 
-def _plan_kind(details: list[str], table: str) -> str:
+def plan_kind(details: list[str], table: str) -> str:
     """``"search"`` (an index finds the rows of ``table``), ``"scan"`` (every row is read) or ``"none"``, and
     ``"+sort"`` when SQLite sorts the result in a temporary B-tree instead of reading it in index order."""
     import re
@@ -167,7 +167,7 @@ def _plan_kind(details: list[str], table: str) -> str:
 
 def query_plans(state: str, _unused: str, data_dir: str, args: dict):
     """Inspect: for each ``[query, params, table]`` of ``args["queries"]``, how ``EXPLAIN QUERY PLAN`` says
-    SQLite reads ``table`` (:func:`_plan_kind`); ``"tampered"`` or ``"error"`` as in :func:`rows_after`."""
+    SQLite reads ``table`` (:func:`plan_kind`); ``"tampered"`` or ``"error"`` as in :func:`rows_after`."""
     conn = _connect(state)
     try:
         if not _tables_intact(conn, args["setup"]):
@@ -178,7 +178,7 @@ def query_plans(state: str, _unused: str, data_dir: str, args: dict):
                 details = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + query, params).fetchall()]
             except sqlite3.Error:
                 return "error"
-            out.append(_plan_kind(details, table))
+            out.append(plan_kind(details, table))
         return out
     finally:
         conn.close()
