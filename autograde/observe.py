@@ -34,12 +34,16 @@ RUNNER = ("import importlib, json, sys\n"
 @dataclass(frozen=True)
 class Probe:
     """``act(artefact_path, state_path, data_dir, args)`` and ``inspect(state_path, "", data_dir, args)``,
-    as ``module:function`` names; ``args`` is JSON passed to both; seconds per phase."""
+    as ``module:function`` names; ``args`` is JSON passed to both; seconds per phase. ``data``: whether the
+    student's data folder is visible in the sandbox (a probe whose artefact carries its own inputs hides it, so
+    the untrusted act cannot read answers from it); ``max_artefact``: bytes of artefact accepted."""
 
     act: str
     inspect: str
     args: dict = field(default_factory=dict)
     timeout: float = 30.0
+    data: bool = True
+    max_artefact: int = MAX_ARTEFACT
 
 
 def _run(box, func: str, paths: tuple[str, str], *, scratch: Path, data: Path | None, args: dict,
@@ -63,8 +67,9 @@ def observe(probe: Probe, artefact: str, *, box, data: Path | None):
     """The inspected behaviour of ``artefact`` (a JSON value), or ``None`` if it could not be observed."""
     from crmlab.autograde.sandbox import make_scratch
 
-    if not isinstance(artefact, str) or len(artefact.encode("utf-8", "replace")) > MAX_ARTEFACT:
+    if not isinstance(artefact, str) or len(artefact.encode("utf-8", "replace")) > probe.max_artefact:
         return None
+    data = data if probe.data else None
     act, look = make_scratch(), make_scratch()
     try:
         source = act / "work" / "artefact.txt"

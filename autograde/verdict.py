@@ -63,7 +63,11 @@ def judge(task: Task | None, grade_id: str, recorded: dict | None, expected: dic
             return Verdict(grade_id, False, f"{name}: {NO_ANSWER}")
         actual = recorded[name]
         if isinstance(rule, Observed):
-            actual = observer(rule.probe, actual) if observer is not None else None
+            try:
+                artefact = rule.artefact(actual, expected[name])
+            except Exception:  # noqa: BLE001 - a record the rule cannot read is not observed, not a grader crash
+                artefact = None
+            actual = observer(rule.probe, artefact) if observer is not None and artefact is not None else None
         try:
             kind = rule.judge(actual, expected[name])
         except Exception:  # noqa: BLE001 - a record the rule cannot read is a wrong answer, not a grader crash

@@ -120,3 +120,23 @@ def make_ticket_messages(*, tickets: pd.DataFrame, customers: pd.DataFrame, orde
     truth = pd.DataFrame({"ticket_id": messages["ticket_id"].to_numpy(), "ambiguous": np.asarray(ambiguous, bool),
                           "vague": np.asarray(vague, bool)})
     return messages, truth
+
+
+def fresh_messages(*, categories, languages, item_categories, rng: np.random.Generator) -> list[str]:
+    """New first messages, ``"subject body"``, for tickets of the given categories: the same phrases and mixing
+    as :func:`make_ticket_messages`, other draws — texts nobody has seen whose categories are known (lecture 10's
+    routing is tested on them, so a router cannot pass by remembering the tickets it was shown).
+
+    Parameters
+    ----------
+    categories, languages : sequence of str, length n
+        Each message's ticket category (``schema.TICKET_CATEGORIES``) and language (zh, en, de, fr, ja).
+    item_categories : sequence of str or None, length n
+        The product category a message may name (``None``: a generic item).
+    rng : Generator
+        The draws (``_U`` uniforms per message).
+    """
+    u = rng.random((len(categories), _U))
+    rows = [_message(str(c), str(g), i if isinstance(i, str) else None, r)
+            for c, g, i, r in zip(categories, languages, item_categories, u, strict=True)]
+    return [f"{subject} {body}" for subject, body, _, _ in rows]

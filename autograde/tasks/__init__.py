@@ -62,8 +62,9 @@ def require_columns(df, columns, *, name: str) -> None:
 
 
 def plain_columns(df, columns):
-    """The named columns the student's table has, as plain numbers or strings, for the answer channel;
-    ``None`` if it is not a DataFrame (missing columns are left for the grader's rule to report)."""
+    """The named columns the student's table has, as plain numbers or strings, for the answer channel (an
+    all-missing column, e.g. SQL's all-NULL, as floats); ``None`` if it is not a DataFrame (missing columns are
+    left for the grader's rule to report)."""
     import pandas as pd
 
     if not isinstance(df, pd.DataFrame):
@@ -73,7 +74,8 @@ def plain_columns(df, columns):
         if c in df.columns:
             col = df[c]
             numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
-            out[c] = col.to_numpy(dtype=float) if numeric else col.astype(str).to_numpy(dtype=object)
+            out[c] = (pd.to_numeric(col, errors="coerce").to_numpy(dtype=float) if numeric or col.isna().all()
+                      else col.astype(str).to_numpy(dtype=object))
     return pd.DataFrame(out)
 
 

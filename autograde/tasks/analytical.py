@@ -56,7 +56,8 @@ from .analytical_inputs import (
     snapshot,
     synthetic_scores,
 )
-from .rules import Close, Equal, Frame, Rule
+from .probes_router import ROUTER_PROBE, model_artefact, with_texts
+from .rules import Close, Equal, Frame, Observed, Rule
 
 EXACT = "an exact computation on the student's own data: only floating-point rounding may differ"
 AUC_MARGIN = 0.03   # task 4: the student's AUC may be this far below the reference model's (measured.json)
@@ -194,10 +195,10 @@ q3 = Task(
 
 
 def _q4(world, churn_features, churn_scores) -> dict:
-    snap = snapshot(world, CHURN_CUTOFF)
+    snap = snapshot(world, HORIZON)  # the end of the data: no later record exists anywhere to leak from
     return {"features": _table(churn_features(world.orders, world.tickets, world.surveys, FEATURES_AT),
                                ["customer_id", *FEATURES], index_name="customer_id"),
-            "truth": _scores_record(churn_scores(snap["orders"], snap["tickets"], snap["surveys"], CHURN_CUTOFF))}
+            "truth": _scores_record(churn_scores(snap["orders"], snap["tickets"], snap["surveys"], HORIZON))}
 
 
 q4 = Task(
@@ -205,9 +206,9 @@ q4 = Task(
     rules={"features": Frame(EXACT + " (features at 2025-01-01 from the full tables)", key=("customer_id",),
                              columns=tuple(FEATURES), rtol=1e-9),
            "truth": AucAtLeast(
-               "graded against the hidden truth: AUC of the scores at 2025-07-01 (from the tables as they stood "
-               "before it) for 'truly no longer a customer 180 days later', at least the reference model's AUC on "
-               "the same data less AUC_MARGIN; the recovery study sets the margin")},
+               "graded against the hidden truth: AUC of the scores at 2026-01-01, the end of the data (so no later "
+               "record can leak into them), for 'truly no longer a customer on that day', at least the reference "
+               "model's AUC on the same data less AUC_MARGIN; the recovery study sets the margin")},
     produce=_q4,
     formative=lambda world, churn_features, churn_scores: check_churn(churn_features, churn_scores),
     mistakes=(DUTY_IN_MONETARY, ENQUIRIES, FUTURE_ORDERS, INVERTED_SCORES),
@@ -293,39 +294,44 @@ q7 = Task(
            "max_contacts 位。"))
 
 @dataclass(frozen=True)
-class AccuracyNear(Rule):
-    """Task 8: the student's predicted categories of the test tickets are right at least as often as the grader's
-    reference router's on the same split, less ``margin``. ``actual``/``want`` = ``{"pred": [...], "true": [...]}``
-    (the true categories are taken from the grader's record)."""
+class RouterAccuracy(Observed):
+    """Task 8: the student's fitted router, run by the grader in a sandbox without the student's data, predicts
+    fresh tickets it has never seen (``want["texts"]``, categories ``want["true"]``) right at least as often as
+    the grader's reference router trained on the same split, less ``margin``."""
 
     margin: float = 0.05
 
+    def artefact(self, recorded, want):
+        return with_texts(recorded, want["texts"])
+
     def judge(self, actual, want) -> str | None:
-        if not isinstance(actual, dict) or not isinstance(actual.get("pred"), list):
-            return "类型不对 wrong type: fit_router should return a fitted model with .predict(texts)"
+        if actual is None:
+            return ("无法观察到路由器 the grader could not run your router: fit_router must return a fitted "
+                    "scikit-learn model that can be pickled")
         truth = np.asarray(want["true"], dtype=object)
-        pred = np.asarray(actual["pred"], dtype=object)
+        pred = np.asarray(actual, dtype=object)
         if pred.shape != truth.shape:
-            return "长度不对 one predicted category per test ticket is expected"
-        if (pred == truth).mean() < (np.asarray(want["pred"], dtype=object) == truth).mean() - self.margin:
-            return "准确率低于及格线 accuracy below the reference router's on your tickets less the margin"
+            return "长度不对 one predicted category per ticket is expected"
+        if (pred == truth).mean() < (np.asarray(want["ref_pred"], dtype=object) == truth).mean() - self.margin:
+            return "准确率低于及格线 accuracy on new tickets below the reference router's less the margin"
         return None
 
 
 def _q8(world, fit_router, routing_report) -> dict:
-    train_x, train_y, test_x, test_y = routing_split(world)
-    model = fit_router(train_x, train_y)
-    return {"routing": {"pred": [str(x) for x in np.asarray(model.predict(test_x), dtype=object)],
-                        "true": [str(x) for x in test_y]},
+    train_x, train_y, _, test_y = routing_split(world)
+    return {"routing": model_artefact(fit_router(train_x, train_y)),
             "report": _table(routing_report(test_y.to_numpy(), routing_predictions(test_y)), REPORT_COLUMNS)}
 
 
 q8 = Task(
     "q8_test", 3, "任务 8 fit_router 与 routing_report",
-    rules={"routing": AccuracyNear(
-               "accuracy on the tickets opened from 2025-07-01 (trained on the earlier ones) at least the reference "
-               "router's (word TF-IDF + multinomial naive Bayes) on the same split less 0.05: character n-grams, "
-               "word tokens and other sensible settings all pass; predicting the commonest category does not"),
+    rules={"routing": RouterAccuracy(
+               "graded on tickets nobody has seen: the router trained on the tickets before 2025-07-01 predicts, in "
+               "the grader's sandbox, fresh messages of the later tickets' categories and languages (new draws of "
+               "the simulator's phrases); its accuracy must reach the reference router's (word TF-IDF + multinomial "
+               "naive Bayes, same training) less 0.05: character n-grams, word tokens and other sensible settings "
+               "pass, predicting the commonest category or remembering the seen tickets does not",
+               probe=ROUTER_PROBE),
            "report": Frame(EXACT + " (a fixed set of predictions)"
                                    "", key=("category",), columns=tuple(REPORT_COLUMNS[1:]),
                            rtol=1e-9)},

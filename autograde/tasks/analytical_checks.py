@@ -5,10 +5,13 @@
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import pandas as pd
 
 from . import Mistake, analytical_examples as ex, fail, number, passed, require_columns
+from .probes_router import model_artefact
 
 CONFIDENCE_BY_CONSEQUENT = Mistake("confidence_by_consequent", "置信度 confidence(A ⇒ B) = 支持度(A∪B) ÷ 支持度(A)："
                                                                "分母是前项 A，不是后项 B（例题 diaper ⇒ beer 应为 0.75"
@@ -204,6 +207,10 @@ def check_routing(fit_router, routing_report) -> None:
     model = fit_router(pd.Series(ex.ROUTER_TEXTS), pd.Series(ex.ROUTER_LABELS))
     if not hasattr(model, "predict"):
         fail(f"fit_router 应返回拟合好的模型（有 .predict 方法），got {type(model).__name__}。")
+    pickled = model_artefact(model)
+    if not pickled or b"__main__" in base64.b64decode(pickled):
+        fail("评分端会把你的路由器拿到另一个进程里预测新工单：fit_router 应返回 scikit-learn 的模型（例如 "
+             "make_pipeline(...) 拟合后的结果），不要返回在笔记本里自己定义的类或函数。")
     pred = [str(x) for x in model.predict(pd.Series(ex.ROUTER_TEST))]
     if len(set(pred)) == 1:
         MAJORITY.fail()

@@ -15,7 +15,7 @@ import sqlite3
 import pandas as pd
 from crmlab.labs.crm_db import connect
 
-from . import fail
+from . import fail, plain_columns
 
 _BUILT: dict = {}
 _DENIED = {sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH}
@@ -69,15 +69,5 @@ def run_query(con: sqlite3.Connection | None, query: str, *, name: str) -> pd.Da
 
 
 def result_frame(df, columns) -> pd.DataFrame | None:
-    """The named columns of a result as floats or strings (an all-NULL column as floats; missing columns are
-    left for the grader's rule to report); ``None`` if ``df`` is not a DataFrame."""
-    if not isinstance(df, pd.DataFrame):
-        return None
-    out = {}
-    for c in columns:
-        if c in df.columns:
-            col = df[c]
-            numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
-            out[c] = (pd.to_numeric(col, errors="coerce").to_numpy(dtype=float) if numeric or col.isna().all()
-                      else col.astype(str).to_numpy(dtype=object))
-    return pd.DataFrame(out)
+    """The named columns of a result as floats or strings (:func:`autograde.tasks.plain_columns`)."""
+    return plain_columns(df, columns)

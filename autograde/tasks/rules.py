@@ -155,6 +155,10 @@ class Observed(Rule):
 
     probe: Probe | None = None
 
+    def artefact(self, recorded, want):
+        """What the probe runs: the recorded artefact (a subclass may add inputs the grader holds)."""
+        return recorded
+
     def judge(self, actual, want) -> str | None:
         if actual is None:
             return "无法观察到行为 the grader could not observe the behaviour of your artefact"

@@ -40,6 +40,7 @@ from crmlab.autograde.tasks.analytical_inputs import (
     INCENTIVE,
     MAX_CONTACTS,
     WINDOW,
+    routing_split,
     snapshot,
 )
 from sklearn.linear_model import LogisticRegression
@@ -146,8 +147,13 @@ def _scores_at(w, cutoff) -> pd.Series:
 
 def churn_labels(w, ids, cutoff=CHURN_CUTOFF) -> np.ndarray:
     """1 if the customer is truly no longer a customer 180 days after ``cutoff`` (truth.customers.churn_ts)."""
+    return gone_by(w, ids, pd.Timestamp(cutoff) + WINDOW)
+
+
+def gone_by(w, ids, when) -> np.ndarray:
+    """1 if the customer is truly no longer a customer at ``when`` (truth.customers.churn_ts <= when)."""
     churn = w.truth.customers.set_index("customer_id")["churn_ts"].reindex(ids)
-    return (churn <= pd.Timestamp(cutoff) + WINDOW).to_numpy(dtype=int)
+    return (churn <= pd.Timestamp(when)).to_numpy(dtype=int)
 
 
 def solution_scores(orders, tickets, surveys, cutoff):
@@ -160,8 +166,8 @@ def _q4(w, *, scores=solution_scores, **kw) -> dict:
 
 
 def _q4_truth(w) -> dict:
-    s = _scores_at(w, CHURN_CUTOFF)
-    y = churn_labels(w, s.index)
+    s = _scores_at(w, HORIZON)
+    y = gone_by(w, s.index, HORIZON)
     return {"truth": {"ids": s.index.tolist(), "labels": y.tolist(), "pass": auc(y, s.to_numpy()) - AUC_MARGIN}}
 
 
@@ -296,6 +302,28 @@ def fit_router(texts, labels, *, majority=False):
     return model.fit(list(texts), list(labels))
 
 
+def fresh_tests(w) -> tuple[list[str], list[str]]:
+    """Task 8's test set: a new message for each ticket opened from 2025-07-01, in its category, language and
+    product, drawn from the world's seed (a class student never sees it), so no text is one the student has."""
+    from crmlab.simulator.ticket_text import fresh_messages
+
+    _, _, _, test_y = routing_split(w)
+    lang = w.ticket_messages.set_index("ticket_id")["language"].reindex(test_y.index)
+    orders = w.tickets.set_index("ticket_id")["order_id"].reindex(test_y.index)
+    first = w.order_items[(w.order_items["line_no"] == 1).to_numpy()].set_index("order_id")["category"]
+    texts = fresh_messages(categories=test_y.to_numpy(dtype=object), languages=lang.to_numpy(dtype=object),
+                           item_categories=first.reindex(orders.to_numpy()).to_numpy(dtype=object),
+                           rng=np.random.default_rng([int(w.truth.params["seed"]), 10, 8]))
+    return texts, [str(c) for c in test_y]
+
+
+def _q8_truth(w) -> dict:
+    train_x, train_y, _, _ = routing_split(w)
+    texts, true = fresh_tests(w)
+    ref = fit_router(train_x, train_y).predict(texts)
+    return {"routing": {"texts": texts, "true": true, "ref_pred": [str(x) for x in ref]}}
+
+
 def routing_report(y_true, y_pred, *, swapped=False):
     t, p = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
     rows = []
@@ -320,6 +348,7 @@ SOLUTIONS = {
 TRUTH = {
     "q4_test": lambda w, dq: _q4_truth(w),
     "q7_test": lambda w, dq: _q7_truth(w),
+    "q8_test": lambda w, dq: _q8_truth(w),
 }
 MISTAKES = {
     ("q3_test", "confidence_by_consequent"): lambda w, dq: _q3(w, by_consequent=True),
@@ -361,24 +390,25 @@ def _alive_auc(w) -> float:
 
 
 def _proxy_agreement(w) -> float:
-    """Share of the proxy's churners (no purchase in the window) truly no longer customers at its end."""
-    s = _scores_at(w, CHURN_CUTOFF)
+    """Share of the inactivity proxy's churners at the end of the data (no purchase in its last 180 days) truly
+    no longer customers then."""
+    s = _scores_at(w, HORIZON)
     p = purchases(w.orders)
-    came = set(p.loc[((p["order_ts"] >= CHURN_CUTOFF) & (p["order_ts"] < CHURN_CUTOFF + WINDOW)).to_numpy(),
-                     "customer_id"])
+    came = set(p.loc[(p["order_ts"] >= HORIZON - WINDOW).to_numpy(), "customer_id"])
     proxy = np.array([i not in came for i in s.index])
-    return float(churn_labels(w, s.index)[proxy].mean())
+    return float(gone_by(w, s.index, HORIZON)[proxy].mean())
 
 
 def _auc_gap(w, how: str) -> float:
-    """How far an alternative scorer's AUC falls below the reference's at the churn cutoff (justifies AUC_MARGIN)."""
-    snap = snapshot(w, CHURN_CUTOFF)
-    ref = churn_scores(snap["orders"], snap["tickets"], snap["surveys"], CHURN_CUTOFF)
-    y = churn_labels(w, ref.index)
+    """How far an alternative scorer's AUC falls below the reference's at the end of the data (task 4's grading:
+    justifies AUC_MARGIN)."""
+    snap = snapshot(w, HORIZON)
+    ref = churn_scores(snap["orders"], snap["tickets"], snap["surveys"], HORIZON)
+    y = gone_by(w, ref.index, HORIZON)
     if how == "log":
-        alt = churn_scores(snap["orders"], snap["tickets"], snap["surveys"], CHURN_CUTOFF, log=True)
+        alt = churn_scores(snap["orders"], snap["tickets"], snap["surveys"], HORIZON, log=True)
     else:
-        alt = churn_features(snap["orders"], snap["tickets"], snap["surveys"], CHURN_CUTOFF)["recency_days"]
+        alt = churn_features(snap["orders"], snap["tickets"], snap["surveys"], HORIZON)["recency_days"]
     return auc(y, ref.to_numpy()) - auc(y, alt.reindex(ref.index).to_numpy())
 
 
@@ -392,11 +422,11 @@ def _variant_share(w, *, risk_only=False, revenue=False) -> float:
 
 
 FIGURES = {
-    "ref_auc": Figure(lambda w, dq: auc(churn_labels(w, _scores_at(w, CHURN_CUTOFF).index),
-                                        _scores_at(w, CHURN_CUTOFF).to_numpy()),
-                      "AUC of the reference churn model against the truth at 2025-07-01"),
-    "churn_rate": Figure(lambda w, dq: float(churn_labels(w, _scores_at(w, CHURN_CUTOFF).index).mean()),
-                         "share of customers who bought before the cutoff truly gone 180 days after it"),
+    "ref_auc": Figure(lambda w, dq: auc(gone_by(w, _scores_at(w, HORIZON).index, HORIZON),
+                                        _scores_at(w, HORIZON).to_numpy()),
+                      "AUC of the reference churn model against the truth at 2026-01-01 (task 4's grading)"),
+    "churn_rate": Figure(lambda w, dq: float(gone_by(w, _scores_at(w, HORIZON).index, HORIZON).mean()),
+                         "share of customers who bought before 2026-01-01 truly gone on that day"),
     "proxy_right": Figure(lambda w, dq: _proxy_agreement(w), "share of the proxy's churners truly gone"),
     "alive_auc": Figure(lambda w, dq: _alive_auc(w), "reference AUC for 'alive at the cutoff, leaves within 180 d'"),
     "gap_log": Figure(lambda w, dq: _auc_gap(w, "log"), "reference AUC minus the AUC of the model on log1p features"),
