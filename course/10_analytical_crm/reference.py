@@ -73,7 +73,9 @@ def category_rules(orders, order_items, min_support, *, cancelled=False, by_cons
     keep = set(purchases(orders, cancelled=cancelled)["order_id"])
     items = order_items.loc[order_items["order_id"].isin(keep).to_numpy(), ["order_id", "category"]]
     cats = sorted(set(items["category"]))
-    onehot = pd.crosstab(items["order_id"], items["category"]).reindex(columns=cats).to_numpy() > 0
+    rows_of, _ = pd.factorize(items["order_id"])  # one row per order with lines (pd.crosstab's rows, faster)
+    onehot = np.zeros((rows_of.max() + 1 if len(rows_of) else 0, len(cats)), dtype=bool)
+    onehot[rows_of, pd.Index(cats).get_indexer(items["category"])] = True
     n = len(onehot)
     single = onehot.mean(axis=0)
     rows = []
@@ -102,7 +104,7 @@ def churn_features(orders, tickets, surveys, cutoff, *, duty=False, enquiries=Fa
     value = (p["order_total"] if duty else p["items_subtotal"] - p["discount"]) * p["fx_rate_to_cny"]
     g = pd.DataFrame({"cid": p["customer_id"].to_numpy(), "ts": p["order_ts"].to_numpy(),
                       "v": value.to_numpy()}).groupby("cid")
-    ids = np.array(sorted(g.groups), dtype=object)
+    ids = np.array(sorted(pd.unique(p["customer_id"].to_numpy(dtype=object))), dtype=object)
     out = pd.DataFrame(index=pd.Index(ids, name="customer_id"))
     out["recency_days"] = (cutoff - g["ts"].max()).dt.days.reindex(ids).to_numpy(float)
     out["frequency"] = g.size().reindex(ids).to_numpy(float)
@@ -140,9 +142,17 @@ def churn_scores(orders, tickets, surveys, cutoff, *, log=False):
     return pd.Series(prob, index=X.index)
 
 
+_SCORES: dict = {}  # the last world's reference scores per cutoff (truths and figures reuse them)
+
+
 def _scores_at(w, cutoff) -> pd.Series:
-    snap = snapshot(w, cutoff)
-    return churn_scores(snap["orders"], snap["tickets"], snap["surveys"], cutoff)
+    if _SCORES.get("world") is not w:
+        _SCORES.clear()
+        _SCORES["world"] = w
+    if cutoff not in _SCORES:
+        snap = snapshot(w, cutoff)
+        _SCORES[cutoff] = churn_scores(snap["orders"], snap["tickets"], snap["surveys"], cutoff)
+    return _SCORES[cutoff]
 
 
 def churn_labels(w, ids, cutoff=CHURN_CUTOFF) -> np.ndarray:
