@@ -1,4 +1,5 @@
-"""The notebook prose's two kinds of reference, resolved at build time so nothing is typed by hand.
+"""The notebook prose's two kinds of reference, resolved at build time so nothing is typed by hand; and its
+Chinese lines joined where the source wraps them.
 
 * ``{{fig:name}}`` / ``{{fig:name:fmt}}``: a figure measured by the lecture's reference code and kept in its
   ``measured.json`` (written by ``crmlab course measure``, see :mod:`autograde.measure`). Formats: ``range``
@@ -8,6 +9,8 @@
   heading (MyST's syntax). JupyterLab does not render MyST roles, so the build turns each into a Markdown link
   to the heading's anchor; a section number typed by hand ("第 3 节") goes stale when sections move and is
   refused by the tests (:func:`hand_typed_refs`).
+* The sources wrap long lines at 120 columns; Markdown renders a soft line break as a space, which shows between
+  two Chinese characters, so the build joins such lines (:func:`join_cjk_lines`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ LABEL_RE = re.compile(r"^\((?P<label>[A-Za-z0-9][A-Za-z0-9_-]*)\)=[ \t]*$", re.M
 REF_RE = re.compile(r"\{ref\}`(?:(?P<text>[^`<]*?)\s*<(?P<inner>[A-Za-z0-9_-]+)>|(?P<label>[A-Za-z0-9_-]+))`")
 HAND_REF_RE = re.compile(r"第\s*[0-9一二三四五六七八九十]+(?:\.[0-9]+)?\s*(?:节|部分)")
 HEADING_RE = re.compile(r"^(#{1,6})\s+(?P<text>.+?)\s*$", re.M)
+CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"  # CJK punctuation, ideographs, full-width forms
+CJK_END_RE = re.compile(f"[{CJK}]$")
+CJK_START_RE = re.compile(f"^[ \t]*[{CJK}]")
 
 
 class ProseError(ValueError):
@@ -94,10 +100,27 @@ def hand_typed_refs(text: str) -> list[str]:
     return [m.group(0) for m in HAND_REF_RE.finditer(text)]
 
 
+def join_cjk_lines(text: str) -> str:
+    """Join each line that starts with a Chinese character onto the previous one when that ends with one (the
+    continuation of a wrapped paragraph or list item); headings, table rows and fenced code keep their lines."""
+    out: list[str] = []
+    fenced = False
+    for line in text.split("\n"):
+        opens_fence = line.lstrip().startswith(("```", "~~~"))
+        prev = out[-1] if out else ""
+        if (not fenced and not opens_fence and CJK_START_RE.match(line) and CJK_END_RE.search(prev)
+                and not prev.lstrip().startswith(("#", "|"))):
+            out[-1] = prev + line.lstrip(" \t")
+        else:
+            out.append(line)
+        fenced ^= opens_fence
+    return "\n".join(out)
+
+
 def render_notebook(nb, figures: dict) -> None:
     """Resolve figures (every cell: a code comment may quote one too) and references (markdown) in place."""
     known = labels([cell.source for cell in nb.cells if cell.cell_type == "markdown"])
     for cell in nb.cells:
         cell.source = render_figures(cell.source, figures)
         if cell.cell_type == "markdown":
-            cell.source = resolve_refs(cell.source, known).strip("\n")
+            cell.source = join_cjk_lines(resolve_refs(cell.source, known).strip("\n"))

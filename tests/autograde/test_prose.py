@@ -75,3 +75,17 @@ def test_hint_ladder_climbs_and_stops_at_the_last(capsys):
     assert [line.split("：", 1)[1] for line in out] == ["one", "two", "two"]
     with pytest.raises(KeyError):
         hint("q2")
+
+
+def test_wrapped_chinese_lines_are_joined_without_a_space():
+    text = ("分析型 CRM 为决策提供依据，\n如细分、流失预测。Lift > 1\n才说明相关。\n\n"
+            "## 小结\n正文第一行，\n  续行。\n"
+            "* 列表项，\n  续行\n* 第二项\n"
+            "| 列 | 定义 |\n|---|---|\n"
+            "```\n代码，\n不合并\n```\n结尾。")
+    assert prose.join_cjk_lines(text) == (
+        "分析型 CRM 为决策提供依据，如细分、流失预测。Lift > 1\n才说明相关。\n\n"
+        "## 小结\n正文第一行，续行。\n"
+        "* 列表项，续行\n* 第二项\n"
+        "| 列 | 定义 |\n|---|---|\n"
+        "```\n代码，\n不合并\n```\n结尾。")
